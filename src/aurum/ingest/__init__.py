@@ -1,0 +1,1 @@
+"""Ingestion: decoders for public source formats and the landing writer."""

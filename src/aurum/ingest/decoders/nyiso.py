@@ -1,0 +1,3 @@
+"""Placeholder until this ISO's decoders land."""
+
+FORMATS = ()

@@ -1,0 +1,144 @@
+"""What a decoder yields: landed rows and rejected rows, plus small parsing helpers.
+
+Decoders only decode. They turn a source file's bytes into typed rows whose
+columns are named by the source format, and they never interpret time zones,
+sign conventions or markets: that meaning lives in dbt.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+# Spellings sources use for "no value" (ECB `N/A`, FRED `.`, EIA `w` withheld is
+# handled by the reference decoders because it means something different).
+MISSING_TOKENS = frozenset({"", "N/A", "NA", "."})
+
+
+@dataclass(frozen=True)
+class Record:
+    """One landed row: `values` maps landing column name to a typed Python value."""
+
+    row_number: int
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row (or a whole file, when `row_number` is None) that could not be decoded."""
+
+    row_number: int | None
+    reason: str
+    payload: str
+
+
+Decoded = Record | Rejection
+
+
+class RowError(ValueError):
+    """Raised inside a decoder for one bad row; the decoder turns it into a Rejection."""
+
+
+def parse_number(text: str | None, column: str, *, allow_missing: bool = False) -> float | None:
+    """Parse a price-like number as published: `' 28.4'`, `'.61'`, `'-.92'`, `'1,234.5'`."""
+    cleaned = (text or "").strip().replace(",", "")
+    if cleaned in MISSING_TOKENS:
+        if allow_missing:
+            return None
+        raise RowError(f"missing value in column {column!r}")
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise RowError(f"non-numeric value {text!r} in column {column!r}") from None
+
+
+def parse_int(text: str | None, column: str) -> int:
+    cleaned = (text or "").strip()
+    try:
+        return int(cleaned)
+    except ValueError:
+        raise RowError(f"non-integer value {text!r} in column {column!r}") from None
+
+
+def parse_datetime(text: str | None, formats: Sequence[str], column: str) -> datetime:
+    """Parse a naive timestamp trying each strptime format in turn."""
+    cleaned = (text or "").strip()
+    for fmt in formats:
+        try:
+            return datetime.strptime(cleaned, fmt)
+        except ValueError:
+            continue
+    raise RowError(f"unparseable timestamp {text!r} in column {column!r}")
+
+
+def parse_date(text: str | None, formats: Sequence[str], column: str) -> date:
+    return parse_datetime(text, formats, column).date()
+
+
+def decode_text(data: bytes) -> str:
+    """Source files are ASCII/UTF-8; a BOM is dropped, undecodable bytes are an error."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RowError(f"file is not UTF-8 text: {exc}") from None
+
+
+def csv_rows(text: str) -> Iterator[list[str]]:
+    return csv.reader(io.StringIO(text))
+
+
+def payload_of(fields: Iterable[Any]) -> str:
+    """Re-serialise a raw row as one CSV line so a rejected row keeps its exact values."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(list(fields))
+    return out.getvalue()
+
+
+def check_header(actual: Sequence[str], expected: Sequence[str]) -> None:
+    """Fail the whole file when the header is not the one the decoder was written for."""
+    normalised = [h.strip() for h in actual]
+    if normalised != list(expected):
+        raise RowError(f"unexpected header {normalised!r}; expected {list(expected)!r}")
+
+
+def decode_csv_rows(
+    data: bytes,
+    expected_header: Sequence[str],
+    row_to_values,
+) -> Iterator[Decoded]:
+    """Shared loop for plain one-header CSV formats.
+
+    `row_to_values(fields) -> dict` raises RowError for a bad row. Row numbers are
+    1-based data-row numbers (the header is row 0), so `row_number` plus one is the
+    line in the file.
+    """
+    try:
+        text = decode_text(data)
+    except RowError as exc:
+        yield Rejection(None, str(exc), data[:2000].decode("utf-8", "replace"))
+        return
+    rows = csv_rows(text)
+    header = next(rows, None)
+    if header is None:
+        yield Rejection(None, "empty file: no header row", "")
+        return
+    try:
+        check_header(header, expected_header)
+    except RowError as exc:
+        yield Rejection(None, str(exc), payload_of(header))
+        return
+    width = len(expected_header)
+    for number, fields in enumerate(rows, start=1):
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if len(fields) != width:
+            yield Rejection(number, f"expected {width} fields, got {len(fields)}", payload_of(fields))
+            continue
+        try:
+            yield Record(number, row_to_values(fields))
+        except RowError as exc:
+            yield Rejection(number, str(exc), payload_of(fields))
