@@ -1,0 +1,52 @@
+"""Shared fixtures. `demo_warehouse` builds what `make demo` builds, once per session."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from aurum.dbt_runner import PROJECT_DIR, run_dbt
+from aurum.ingest.land import main as land_main
+
+SAMPLE_DATA = PROJECT_DIR / "sample_data"
+
+
+@pytest.fixture(scope="session")
+def sample_data() -> Path:
+    return SAMPLE_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Land every sample file and `dbt build` the whole project into a fresh DuckDB file.
+
+    Returns the work directory: `aurum.duckdb` and dbt's `target/` are inside it.
+    """
+    workdir = tmp_path_factory.mktemp("demo_warehouse")
+    database = workdir / "aurum.duckdb"
+    assert land_main(["--database", str(database), str(SAMPLE_DATA)]) == 0
+    run_dbt(["build"], duckdb_path=database, target_path=workdir / "target")
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse_path(demo_build: Path) -> Path:
+    return demo_build / "aurum.duckdb"
+
+
+@pytest.fixture(scope="session")
+def demo_manifest(demo_build: Path) -> dict:
+    return json.loads((demo_build / "target" / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_warehouse_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    # dbt-duckdb keeps its in-process database instance open after the build, and
+    # DuckDB refuses a second instance of the same file with another configuration
+    # (read_only), so this connects with the default one; the tests only read.
+    with duckdb.connect(str(demo_warehouse_path)) as conn:
+        yield conn

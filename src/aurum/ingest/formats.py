@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from aurum.ingest.records import Decoded
 
 # Landing column types are DuckDB type names; dbt sources describe the same columns.
-LANDING_TYPES = frozenset({"VARCHAR", "DOUBLE", "BIGINT", "INTEGER", "DATE", "TIMESTAMP", "BOOLEAN"})
+LANDING_TYPES = frozenset(
+    {"VARCHAR", "DOUBLE", "BIGINT", "INTEGER", "DATE", "TIMESTAMP", "BOOLEAN"}
+)
 
 # Provenance columns every landing table carries, after the format's own columns.
 PROVENANCE_COLUMNS = (

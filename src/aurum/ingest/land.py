@@ -22,7 +22,9 @@ from aurum.settings import Settings
 
 def land_path(conn: duckdb.DuckDBPyConnection, path: Path) -> LandingResult:
     source_format = format_for(path.name)
-    return land_decoded(conn, source_format, path.name, source_format.decode(path.read_bytes(), path.name))
+    return land_decoded(
+        conn, source_format, path.name, source_format.decode(path.read_bytes(), path.name)
+    )
 
 
 def iter_files(paths: list[Path]):
@@ -54,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  skip      {path} (no LMP source format)")
                 continue
             result = land_path(conn, path)
-            print(f"  {result.source_format:<28} {path.name}: {result.rows} rows, {result.rejected} rejected")
+            print(
+                f"  {result.source_format:<28} {path.name}: {result.rows} rows, {result.rejected} rejected"
+            )
     return 0
 
 

@@ -83,10 +83,20 @@ def land_decoded(
     rejected: list[list] = []
     for item in decoded:
         if isinstance(item, Record):
-            rows.append([item.values.get(name) for name in names] + [source_file, item.row_number, loaded_at])
+            rows.append(
+                [item.values.get(name) for name in names]
+                + [source_file, item.row_number, loaded_at]
+            )
         elif isinstance(item, Rejection):
             rejected.append(
-                [source_format.name, source_file, item.row_number, item.reason, item.payload, loaded_at]
+                [
+                    source_format.name,
+                    source_file,
+                    item.row_number,
+                    item.reason,
+                    item.payload,
+                    loaded_at,
+                ]
             )
         else:  # pragma: no cover - a decoder bug, not bad input
             raise TypeError(f"decoder yielded {type(item).__name__}")
@@ -107,7 +117,9 @@ def land_decoded(
         if rejected:
             batch = _arrow_table(REJECTED_COLUMNS, rejected)
             conn.register("_rejected_batch", batch)
-            conn.execute(f"insert into {LANDING_SCHEMA}.{REJECTED_TABLE} by name select * from _rejected_batch")
+            conn.execute(
+                f"insert into {LANDING_SCHEMA}.{REJECTED_TABLE} by name select * from _rejected_batch"
+            )
             conn.unregister("_rejected_batch")
         conn.execute("commit")
     except BaseException:

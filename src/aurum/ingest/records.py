@@ -136,7 +136,9 @@ def decode_csv_rows(
         if not fields or all(not f.strip() for f in fields):
             continue
         if len(fields) != width:
-            yield Rejection(number, f"expected {width} fields, got {len(fields)}", payload_of(fields))
+            yield Rejection(
+                number, f"expected {width} fields, got {len(fields)}", payload_of(fields)
+            )
             continue
         try:
             yield Record(number, row_to_values(fields))

@@ -1,0 +1,58 @@
+# Aurum — the two commands are `make demo` and `make test`; both set up from the
+# repository's own files (uv.lock) and need nothing installed by hand.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION   := 0.13.9
+BOOTSTRAP    := .cache/bootstrap
+UV           := $(BOOTSTRAP)/bin/uv
+VENV         := .venv
+BIN          := $(VENV)/bin
+DEMO_DB      ?= data/aurum.duckdb
+export DBT_PROFILES_DIR := $(CURDIR)
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+
+.PHONY: help setup demo test lint unit integration bench clean
+
+help:
+	@echo "make demo   install, land the bundled real samples, dbt build on DuckDB, print a summary"
+	@echo "make test   install, lint (ruff, sqlfluff), run every test (unit + integration)"
+	@echo "make bench  benchmarks (not part of make test)"
+
+$(UV):
+	python3 -m venv $(BOOTSTRAP)
+	$(BOOTSTRAP)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# The stamp makes reruns instant; uv.lock or pyproject.toml changes reinstall.
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --quiet
+	touch $@
+
+setup: $(VENV)/.synced
+
+demo: setup
+	rm -f $(DEMO_DB)
+	$(BIN)/aurum-land --database $(DEMO_DB) sample_data
+	AURUM_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --exclude tag:test_fixture --quiet
+	@echo
+	$(BIN)/aurum-summary --database $(DEMO_DB)
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	AURUM_DUCKDB_PATH=.cache/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt macros analyses snapshots
+
+test: setup lint
+	$(BIN)/pytest
+
+unit: setup
+	$(BIN)/pytest -m "not integration"
+
+integration: setup
+	$(BIN)/pytest -m integration
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf target logs data .cache/lint.duckdb .pytest_cache

@@ -1,0 +1,21 @@
+"""Run every benchmark: `python -m benchmarks [name ...]`."""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks import lmp_normalisation
+
+BENCHMARKS = {"lmp_normalisation": lmp_normalisation.main}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHMARKS)
+    for name in names:
+        print(f"== {name}")
+        BENCHMARKS[name]()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

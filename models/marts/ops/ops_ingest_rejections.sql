@@ -1,0 +1,9 @@
+{#- Rows the decoders could not read, newest first, with the reason and the raw payload. -#}
+select
+    source_format,
+    source_file,
+    source_row,
+    reason,
+    payload,
+    rejected_at
+from {{ ref('stg_ingest__rejected_rows') }}
