@@ -59,8 +59,38 @@ MISO_LBA_HUBS = {
 # the neighbouring area. Unlisted interfaces default to Central.
 EXTERNAL_AREA_TIMEZONES = {
     **dict.fromkeys(
-        "AEP AP CPLE CPLW DLCO DPL DUK EKPC FE FMPP FPC FPL GVL HST ISNE JEA NSB NYISO OVEC "
-        "PECO PJMC PSEG SC SCEG SEC SEHA TAL TEC VAP YAD".split(),
+        [
+            "AEP",
+            "AP",
+            "CPLE",
+            "CPLW",
+            "DLCO",
+            "DPL",
+            "DUK",
+            "EKPC",
+            "FE",
+            "FMPP",
+            "FPC",
+            "FPL",
+            "GVL",
+            "HST",
+            "ISNE",
+            "JEA",
+            "NSB",
+            "NYISO",
+            "OVEC",
+            "PECO",
+            "PJMC",
+            "PSEG",
+            "SC",
+            "SCEG",
+            "SEC",
+            "SEHA",
+            "TAL",
+            "TEC",
+            "VAP",
+            "YAD",
+        ],
         NEW_YORK,
     ),
     "LGEE": "America/Kentucky/Louisville",
@@ -206,7 +236,9 @@ ERCOT_LZ_HUBS = {
 
 def ercot_location(name: str, published_type: str | None) -> dict:
     if published_type is None:  # DAM / SCED files carry no type: infer from the name
-        published_type = "HB" if name.startswith("HB_") else "LZ" if name.startswith("LZ_") else "RN"
+        published_type = (
+            "HB" if name.startswith("HB_") else "LZ" if name.startswith("LZ_") else "RN"
+        )
     kind = ERCOT_TYPES.get(published_type, "NODE")
     location_id = f"{name}_LZEW" if published_type == "LZEW" else name
     zone = name if kind == "ZONE" else ""
