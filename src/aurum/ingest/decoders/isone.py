@@ -1,3 +1,167 @@
-"""Placeholder until this ISO's decoders land."""
+"""ISO-NE ISO Express web services (v1.1) LMP responses, JSON.
 
-FORMATS = ()
+    /hourlylmp/{da|rt}/{final|prelim}/day/YYYYMMDD[/location/ID]
+        -> {"HourlyLmps": {"HourlyLmp": [ ... ]}}
+    /fiveminutelmp/{final|prelim|current}/...
+        -> {"FiveMinLmps": {"FiveMinLmp": [ ... ]}}
+
+Each element: `BeginDate` (hour- or interval-beginning, ISO-8601 with milliseconds
+and the local offset, `2024-11-03T01:00:00.000-04:00`), `Location` (`@LocId`,
+`@LocType`, `$` = name), `LmpTotal`, `EnergyComponent`, `CongestionComponent`,
+`LossComponent`. As in every ISO-NE web-service response, a single result is an
+OBJECT rather than a one-element list, and "no data" is an empty string in place of
+the container (`{"HourlyLmps": ""}`), which decodes to no rows.
+
+The response does not say DA or RT, final or prelim; that comes from the request
+path, which the saved file's name must carry (`..._hourlylmp_da_final_...json`). The
+decoder records it as `market_hint` / `report_status` and leaves market meaning to
+dbt. `BeginDate` is parsed with its offset to naive UTC; the raw string and the
+offset in minutes are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from aurum.ingest.formats import SourceFormat
+from aurum.ingest.records import Decoded, Record, Rejection, RowError, parse_number
+
+FILE_PATTERN = r"(hourlylmp|fiveminutelmp).*\.json$"
+CONTAINERS = {
+    "HourlyLmps": ("HourlyLmp", "hourly"),
+    "FiveMinLmps": ("FiveMinLmp", "fivemin"),
+}
+
+
+def _request_from_name(source_name: str, cadence: str) -> tuple[str, str | None]:
+    """(market_hint, report_status) from the saved response's name (its request path)."""
+    base = source_name.rsplit("/", 1)[-1].lower()
+    status_match = re.search(r"(?:^|[_/.-])(final|prelim|current)(?=[_/.-]|$)", base)
+    status = status_match.group(1) if status_match else None
+    if cadence == "fivemin":
+        return "rt_fivemin", status
+    side = re.search(r"hourlylmp[_/.-](da|rt)(?=[_/.-]|$)", base)
+    if side is None:
+        raise RowError(f"cannot tell DA from RT by the name {source_name!r} (need hourlylmp_da|rt)")
+    return f"{side.group(1)}_hourly", status
+
+
+def _begin_date(text: Any) -> tuple[datetime, int]:
+    if not isinstance(text, str):
+        raise RowError(f"BeginDate {text!r} is not a string")
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise RowError(f"unparseable timestamp {text!r} in column 'BeginDate'") from None
+    offset = parsed.utcoffset()
+    if offset is None:
+        raise RowError(f"timestamp {text!r} in column 'BeginDate' has no UTC offset")
+    return parsed.astimezone(UTC).replace(tzinfo=None), int(offset.total_seconds() // 60)
+
+
+def _number(item: dict, key: str) -> float:
+    if key not in item:
+        raise RowError(f"missing field {key!r}")
+    value = item[key]
+    if isinstance(value, bool):
+        raise RowError(f"non-numeric value {value!r} in column {key!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    result = parse_number(value if isinstance(value, str) else repr(value), key)
+    assert result is not None
+    return result
+
+
+def _values(item: Any, market_hint: str, status: str | None) -> dict:
+    if not isinstance(item, dict):
+        raise RowError(f"element is a {type(item).__name__}, not an object")
+    location = item.get("Location")
+    if not isinstance(location, dict) or "@LocId" not in location:
+        raise RowError(f"missing or malformed 'Location' {location!r}")
+    begin_utc, offset_minutes = _begin_date(item.get("BeginDate"))
+    return {
+        "market_hint": market_hint,
+        "report_status": status,
+        "begin_date": item["BeginDate"],
+        "begin_date_utc": begin_utc,
+        "utc_offset_minutes": offset_minutes,
+        "location_id": str(location["@LocId"]).strip(),
+        "location_type": location.get("@LocType"),
+        "location_name": location.get("$"),
+        "lmp_total": _number(item, "LmpTotal"),
+        "energy_component": _number(item, "EnergyComponent"),
+        "congestion_component": _number(item, "CongestionComponent"),
+        "loss_component": _number(item, "LossComponent"),
+    }
+
+
+def decode(data: bytes, source_name: str) -> Iterator[Decoded]:
+    preview = data[:2000].decode("utf-8", "replace")
+    if not data.strip():
+        yield Rejection(None, "empty file: no JSON document", "")
+        return
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        yield Rejection(None, f"not valid JSON: {exc}", preview)
+        return
+    roots = [k for k in CONTAINERS if isinstance(document, dict) and k in document]
+    if len(roots) != 1:
+        keys = list(document) if isinstance(document, dict) else type(document).__name__
+        yield Rejection(
+            None, f"expected one of {list(CONTAINERS)!r} at the root, got {keys!r}", preview
+        )
+        return
+    root = roots[0]
+    element_key, cadence = CONTAINERS[root]
+    try:
+        market_hint, status = _request_from_name(source_name, cadence)
+    except RowError as exc:
+        yield Rejection(None, str(exc), preview)
+        return
+    container = document[root]
+    if container == "" or container is None:
+        return  # ISO-NE's "no data for this request"
+    if not isinstance(container, dict) or element_key not in container:
+        yield Rejection(None, f"{root!r} holds no {element_key!r}", preview)
+        return
+    elements = container[element_key]
+    if isinstance(elements, dict):
+        elements = [elements]  # a single result is an object, not a one-element list
+    if not isinstance(elements, list):
+        yield Rejection(None, f"{element_key!r} is neither a list nor an object", preview)
+        return
+    for number, item in enumerate(elements, start=1):
+        try:
+            yield Record(number, _values(item, market_hint, status))
+        except RowError as exc:
+            yield Rejection(number, str(exc), json.dumps(item, separators=(",", ":"))[:2000])
+
+
+WS_LMP = SourceFormat(
+    name="isone_ws_lmp",
+    iso="ISONE",
+    description="ISO-NE web services v1.1 LMP JSON: hourly DA/RT and five-minute RT",
+    columns=(
+        ("market_hint", "VARCHAR"),
+        ("report_status", "VARCHAR"),
+        ("begin_date", "VARCHAR"),
+        ("begin_date_utc", "TIMESTAMP"),
+        ("utc_offset_minutes", "INTEGER"),
+        ("location_id", "VARCHAR"),
+        ("location_type", "VARCHAR"),
+        ("location_name", "VARCHAR"),
+        ("lmp_total", "DOUBLE"),
+        ("energy_component", "DOUBLE"),
+        ("congestion_component", "DOUBLE"),
+        ("loss_component", "DOUBLE"),
+    ),
+    filename=FILE_PATTERN,
+    decode=decode,
+)
+
+FORMATS = (WS_LMP,)
