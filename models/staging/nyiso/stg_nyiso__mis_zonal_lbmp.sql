@@ -1,0 +1,92 @@
+with
+
+source as (
+
+    select * from {{ source('landing_nyiso', 'nyiso_mis_zonal_lbmp') }}
+
+),
+
+-- The MIS files carry no EDT/EST flag: in the fall-back hour the same local stamps
+-- appear twice, daylight first. The second occurrence of a (PTID, stamp) in a file,
+-- in file order, is the standard-time one.
+occurrences as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by _source_file, feed, ptid, time_stamp
+            order by _source_row
+        ) > 1 as is_repeated_stamp
+    from source
+
+),
+
+-- `time_stamp` is the interval BEGINNING for damlbmp (hour beginning) and the
+-- interval END for realtime (RTD interval ending; 24:00 is written as next-day
+-- 00:00:00). Either way the stamp is a wall-clock time that exists, so it is the
+-- one converted. A real-time interval starts where the previous one for the same
+-- PTID in the file ended, but never more than 300 s before its end: off-grid RTD
+-- runs (e.g. 00:15:12) split the 5-minute grid, and a missing interval does not
+-- stretch the next one.
+intervals as (
+
+    {%- set stamp_utc = aurum.local_to_utc('time_stamp', "'America/New_York'", 'is_repeated_stamp') %}
+
+    select
+        occurrences.*,
+        case
+            when feed = 'damlbmp' then {{ stamp_utc }}
+            else greatest(
+                coalesce(
+                    lag({{ stamp_utc }}) over (
+                        partition by _source_file, feed, ptid
+                        order by _source_row
+                    ),
+                    {{ aurum.add_seconds(stamp_utc, -300) }}
+                ),
+                {{ aurum.add_seconds(stamp_utc, -300) }}
+            )
+        end as start_utc,
+        case
+            when feed = 'damlbmp' then {{ aurum.add_seconds(stamp_utc, 3600) }}
+            else {{ stamp_utc }}
+        end as end_utc
+    from occurrences
+
+),
+
+renamed as (
+
+    select
+        'NYISO' as iso_code,
+        case feed
+            when 'damlbmp' then 'day_ahead_hourly'
+            when 'realtime' then 'real_time_5min'
+        end as market,
+        cast(ptid as varchar) as location_id,
+        name as location_name,
+        cast(null as varchar) as location_type,
+
+        start_utc as interval_start_utc,
+        end_utc as interval_end_utc,
+        cast({{ dbt.datediff('start_utc', 'end_utc', 'second') }} as integer) as interval_seconds,
+
+        -- NYISO: LBMP = energy + losses - congestion. Flip congestion to the PJM sign
+        -- (0.0 - x keeps a published 0.00 a positive zero) and derive energy; the
+        -- round drops binary noise from prices published to the cent.
+        lbmp as lmp,
+        round(lbmp - marginal_cost_losses + marginal_cost_congestion, 6) as energy,
+        0.0 - marginal_cost_congestion as congestion,
+        marginal_cost_losses as loss,
+
+        cast(null as integer) as published_version,
+        'nyiso_mis_zonal_lbmp' as source_format,
+        _source_file as source_file,
+        _source_row as source_row,
+        _loaded_at as loaded_at
+
+    from intervals
+
+)
+
+select * from renamed
