@@ -12,7 +12,7 @@ source as (
 occurrences as (
 
     select
-        source.*,
+        *,
         row_number() over (
             partition by _source_file, feed, ptid, time_stamp
             order by _source_row
@@ -33,7 +33,7 @@ intervals as (
     {%- set stamp_utc = aurum.local_to_utc('time_stamp', "'America/New_York'", 'is_repeated_stamp') %}
 
     select
-        occurrences.*,
+        *,
         case
             when feed = 'damlbmp' then {{ stamp_utc }}
             else greatest(

@@ -12,7 +12,7 @@ source as (
 occurrences as (
 
     select
-        source.*,
+        *,
         row_number() over (
             partition by _source_file, zone_ptid, rtc_end_time_stamp
             order by _source_row

@@ -5,8 +5,10 @@ select
     nodes.hub
 from {{ ref('iso_nodes') }} as nodes
 left join {{ ref('iso_nodes') }} as hubs
-    on hubs.iso_code = nodes.iso_code
-    and hubs.location_id = nodes.hub
-    and hubs.location_type = 'HUB'
-where nullif(nodes.hub, '') is not null
+    on
+        nodes.iso_code = hubs.iso_code
+        and nodes.hub = hubs.location_id
+        and hubs.location_type = 'HUB'
+where
+    nullif(nodes.hub, '') is not null
     and hubs.location_id is null
