@@ -13,6 +13,9 @@ from aurum.dbt_runner import PROJECT_DIR, run_dbt
 from aurum.ingest.land import main as land_main
 
 SAMPLE_DATA = PROJECT_DIR / "sample_data"
+# No real ISO-NE LMP response exists here; the constructed fixtures (see their
+# README) go through the same landing and dbt build as the real samples.
+ISONE_FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "isone"
 
 
 @pytest.fixture(scope="session")
@@ -22,13 +25,13 @@ def sample_data() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Land every sample file and `dbt build` the whole project into a fresh DuckDB file.
+    """Land every sample file (and the ISO-NE fixtures) and `dbt build` the whole project.
 
     Returns the work directory: `aurum.duckdb` and dbt's `target/` are inside it.
     """
     workdir = tmp_path_factory.mktemp("demo_warehouse")
     database = workdir / "aurum.duckdb"
-    assert land_main(["--database", str(database), str(SAMPLE_DATA)]) == 0
+    assert land_main(["--database", str(database), str(SAMPLE_DATA), str(ISONE_FIXTURES)]) == 0
     run_dbt(["build"], duckdb_path=database, target_path=workdir / "target")
     return workdir
 
