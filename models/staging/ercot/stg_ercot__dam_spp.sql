@@ -15,22 +15,10 @@ renamed as (
         settlement_point as location_name,
         cast(null as varchar) as location_type,
 
-        -- HourEnding h starts at local (h-1):00. ERCOT skips HourEnding 03:00 on the
-        -- spring-forward day and repeats 02:00 (DSTFlag = Y) on the fall-back day, so
-        -- every start exists; the repeated one is the second (standard-time) instant.
-        {{ aurum.local_to_utc(
-            dbt.dateadd('hour', 'hour_ending - 1', 'cast(delivery_date as timestamp)'),
-            "'America/Chicago'",
-            'dst_flag',
-        ) }} as interval_start_utc,
-        {{ aurum.add_seconds(
-            aurum.local_to_utc(
-                dbt.dateadd('hour', 'hour_ending - 1', 'cast(delivery_date as timestamp)'),
-                "'America/Chicago'",
-                'dst_flag',
-            ),
-            3600,
-        ) }} as interval_end_utc,
+        -- HourEnding h starts at local (h-1):00.
+        {%- set start_utc = aurum.ercot_interval_start_utc('delivery_date', '(hour_ending - 1) * 60', 'dst_flag') %}
+        {{ start_utc }} as interval_start_utc,
+        {{ aurum.add_seconds(start_utc, 3600) }} as interval_end_utc,
         3600 as interval_seconds,
 
         settlement_point_price as lmp,

@@ -17,12 +17,9 @@ renamed as (
 
         -- The SCED timestamp is the run's own wall-clock time (it always exists) and
         -- starts a nominal 5-minute interval; RepeatedHourFlag marks the second 01:xx.
-        {{ aurum.local_to_utc('sced_timestamp', "'America/Chicago'", 'repeated_hour_flag') }}
-            as interval_start_utc,
-        {{ aurum.add_seconds(
-            aurum.local_to_utc('sced_timestamp', "'America/Chicago'", 'repeated_hour_flag'),
-            300,
-        ) }} as interval_end_utc,
+        {%- set start_utc = aurum.local_to_utc('sced_timestamp', "'America/Chicago'", 'repeated_hour_flag') %}
+        {{ start_utc }} as interval_start_utc,
+        {{ aurum.add_seconds(start_utc, 300) }} as interval_end_utc,
         300 as interval_seconds,
 
         lmp,

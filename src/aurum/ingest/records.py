@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # Spellings sources use for "no value" (ECB `N/A`, FRED `.`, EIA `w` withheld is
 # handled by the reference decoders because it means something different).
@@ -108,13 +110,27 @@ def check_header(actual: Sequence[str], expected: Sequence[str]) -> None:
 def decode_csv_rows(
     data: bytes,
     expected_header: Sequence[str],
-    row_to_values,
+    row_to_values: Callable[[list[str]], dict[str, Any]],
 ) -> Iterator[Decoded]:
-    """Shared loop for plain one-header CSV formats.
+    """Shared loop for plain one-header CSV formats with one fixed header."""
 
-    `row_to_values(fields) -> dict` raises RowError for a bad row. Row numbers are
-    1-based data-row numbers (the header is row 0), so `row_number` plus one is the
-    line in the file.
+    def parse_header(header: list[str]) -> None:
+        check_header(header, expected_header)
+
+    yield from decode_csv_with_layout(data, parse_header, lambda fields, _: row_to_values(fields))
+
+
+def decode_csv_with_layout(
+    data: bytes,
+    parse_header: Callable[[list[str]], T],
+    row_to_values: Callable[[list[str], T], dict[str, Any]],
+) -> Iterator[Decoded]:
+    """Shared loop for one-header CSV formats.
+
+    `parse_header(header) -> layout` raises RowError when the header is not one the
+    decoder knows (the whole file is rejected); `row_to_values(fields, layout)`
+    raises RowError for a bad row. Row numbers are 1-based data-row numbers (the
+    header is row 0), so `row_number` plus one is the line in the file.
     """
     try:
         text = decode_text(data)
@@ -127,11 +143,11 @@ def decode_csv_rows(
         yield Rejection(None, "empty file: no header row", "")
         return
     try:
-        check_header(header, expected_header)
+        layout = parse_header(header)
     except RowError as exc:
         yield Rejection(None, str(exc), payload_of(header))
         return
-    width = len(expected_header)
+    width = len(header)
     for number, fields in enumerate(rows, start=1):
         if not fields or all(not f.strip() for f in fields):
             continue
@@ -141,6 +157,6 @@ def decode_csv_rows(
             )
             continue
         try:
-            yield Record(number, row_to_values(fields))
+            yield Record(number, row_to_values(fields, layout))
         except RowError as exc:
             yield Rejection(number, str(exc), payload_of(fields))

@@ -25,14 +25,11 @@ from collections.abc import Iterator
 from aurum.ingest.formats import SourceFormat
 from aurum.ingest.records import (
     Decoded,
-    Record,
     Rejection,
     RowError,
-    csv_rows,
-    decode_text,
+    decode_csv_with_layout,
     parse_datetime,
     parse_number,
-    payload_of,
 )
 
 FILE_PATTERN = r"^(DA|RTBM)-LMP-(DAILY-)?SL-\d{8,12}.*\.csv$"
@@ -110,34 +107,9 @@ def decode(data: bytes, source_name: str) -> Iterator[Decoded]:
         yield Rejection(None, f"cannot tell DA from RTBM by the name {source_name!r}", "")
         return
     file_kind = match.group(1).upper()
-    try:
-        text = decode_text(data)
-    except RowError as exc:
-        yield Rejection(None, str(exc), data[:2000].decode("utf-8", "replace"))
-        return
-    rows = csv_rows(text)
-    header = next(rows, None)
-    if header is None:
-        yield Rejection(None, "empty file: no header row", "")
-        return
-    try:
-        at = _layout(header)
-    except RowError as exc:
-        yield Rejection(None, str(exc), payload_of(header))
-        return
-    width = len(header)
-    for number, fields in enumerate(rows, start=1):
-        if not fields or all(not f.strip() for f in fields):
-            continue
-        if len(fields) != width:
-            yield Rejection(
-                number, f"expected {width} fields, got {len(fields)}", payload_of(fields)
-            )
-            continue
-        try:
-            yield Record(number, _values(file_kind, fields, at))
-        except RowError as exc:
-            yield Rejection(number, str(exc), payload_of(fields))
+    yield from decode_csv_with_layout(
+        data, _layout, lambda fields, at: _values(file_kind, fields, at)
+    )
 
 
 LMP_BY_SETTLEMENT_LOCATION = SourceFormat(
