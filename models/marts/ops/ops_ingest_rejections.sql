@@ -5,5 +5,7 @@ select
     source_row,
     reason,
     payload,
-    rejected_at
+    rejected_at,
+    stage,
+    error_id
 from {{ ref('stg_ingest__rejected_rows') }}

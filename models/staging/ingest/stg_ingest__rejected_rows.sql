@@ -14,7 +14,9 @@ renamed as (
         source_row,
         reason,
         payload,
-        rejected_at
+        rejected_at,
+        stage,
+        error_id
     from source
 
 )

@@ -27,6 +27,10 @@ REJECTED_COLUMNS = (
     ("reason", "VARCHAR"),
     ("payload", "VARCHAR"),
     ("rejected_at", "TIMESTAMP"),
+    # decode | validate | fetch | … (aurum.kafka.dead_letters.STAGES); error_id is the
+    # dead letter's id when the row came through the Kafka dead-letter topic.
+    ("stage", "VARCHAR"),
+    ("error_id", "VARCHAR"),
 )
 
 _ARROW_TYPES = {
@@ -61,7 +65,7 @@ def ensure_landing_tables(conn: duckdb.DuckDBPyConnection, formats: Iterable[Sou
     _create_table(conn, REJECTED_TABLE, REJECTED_COLUMNS)
 
 
-def _arrow_table(columns, rows: list[list]) -> pa.Table:
+def arrow_table(columns, rows: list[list]) -> pa.Table:
     arrays = [
         pa.array([row[i] for row in rows], type=_ARROW_TYPES[column_type])
         for i, (_, column_type) in enumerate(columns)
@@ -110,12 +114,12 @@ def land_decoded(
             [source_format.name, source_file],
         )
         if rows:
-            batch = _arrow_table((*source_format.columns, *PROVENANCE_COLUMNS), rows)
+            batch = arrow_table((*source_format.columns, *PROVENANCE_COLUMNS), rows)
             conn.register("_landing_batch", batch)
             conn.execute(f"insert into {table} by name select * from _landing_batch")
             conn.unregister("_landing_batch")
         if rejected:
-            batch = _arrow_table(REJECTED_COLUMNS, rejected)
+            batch = arrow_table(REJECTED_COLUMNS, rejected)
             conn.register("_rejected_batch", batch)
             conn.execute(
                 f"insert into {LANDING_SCHEMA}.{REJECTED_TABLE} by name select * from _rejected_batch"

@@ -28,7 +28,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from aurum.ingest.formats import SourceFormat
+from aurum.ingest.formats import SourceFormat, lmp_aliases
 from aurum.ingest.records import (
     Decoded,
     Record,
@@ -219,6 +219,7 @@ OASIS_PRC_LMP = SourceFormat(
     ),
     filename=r"PRC_(INTVL_|RTPD_)?LMP.*\.zip$",
     decode=decode,
+    aliases=lmp_aliases("CAISO", location_id="node", location_name="node", market="market_run_id"),
 )
 
 FORMATS = (OASIS_PRC_LMP,)

@@ -17,7 +17,7 @@ import json
 import zipfile
 from collections.abc import Callable, Iterator
 
-from aurum.ingest.formats import SourceFormat
+from aurum.ingest.formats import SourceFormat, lmp_aliases
 from aurum.ingest.records import (
     Decoded,
     Record,
@@ -232,6 +232,13 @@ DAM_SPP = SourceFormat(
     ),
     filename=r"DAMSPNP4190.*\.(csv|zip)$",
     decode=_csv_decoder(DAM_HEADER, _dam_values),
+    aliases=lmp_aliases(
+        "ERCOT",
+        location_id="settlement_point",
+        location_name="settlement_point",
+        market="=NP4-190-CD",
+        interval_seconds=3600,
+    ),
 )
 
 RT_SPP = SourceFormat(
@@ -249,6 +256,14 @@ RT_SPP = SourceFormat(
     ),
     filename=r"SPPHLZNP6905.*\.(csv|zip)$",
     decode=_csv_decoder(RT_HEADER, _rt_values),
+    aliases=lmp_aliases(
+        "ERCOT",
+        location_id="settlement_point_name",
+        location_name="settlement_point_name",
+        location_type="settlement_point_type",
+        market="=NP6-905-CD",
+        interval_seconds=900,
+    ),
 )
 
 SCED_LMP = SourceFormat(
@@ -263,6 +278,13 @@ SCED_LMP = SourceFormat(
     ),
     filename=r"LMPSROSNODENP6788.*\.(csv|zip)$",
     decode=_csv_decoder(SCED_HEADER, _sced_values),
+    aliases=lmp_aliases(
+        "ERCOT",
+        location_id="settlement_point",
+        location_name="settlement_point",
+        market="=NP6-788-CD",
+        interval_seconds=300,
+    ),
 )
 
 API_RT_SPP = SourceFormat(
@@ -280,6 +302,14 @@ API_RT_SPP = SourceFormat(
     ),
     filename=r"spp_node_zone_hub([_.-].*\.json)?$",
     decode=decode_api_rt_spp,
+    aliases=lmp_aliases(
+        "ERCOT",
+        location_id="settlement_point",
+        location_name="settlement_point",
+        location_type="settlement_point_type",
+        market="=NP6-905-CD",
+        interval_seconds=900,
+    ),
 )
 
 FORMATS = (DAM_SPP, RT_SPP, SCED_LMP, API_RT_SPP)

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from aurum.ingest.formats import SourceFormat
+from aurum.ingest.formats import SourceFormat, lmp_aliases
 from aurum.ingest.records import Decoded, Record, Rejection, RowError, parse_number
 
 FILE_PATTERN = r"(hourlylmp|fiveminutelmp).*\.json$"
@@ -162,6 +162,13 @@ WS_LMP = SourceFormat(
     ),
     filename=FILE_PATTERN,
     decode=decode,
+    aliases=lmp_aliases(
+        "ISONE",
+        location_id="location_id",
+        location_name="location_name",
+        location_type="location_type",
+        market="market_hint",
+    ),
 )
 
 FORMATS = (WS_LMP,)

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from aurum.ingest.formats import SourceFormat
+from aurum.ingest.formats import SourceFormat, lmp_aliases
 from aurum.ingest.records import (
     Decoded,
     Record,
@@ -192,6 +192,14 @@ REPORT_LMP = SourceFormat(
     ),
     filename=REPORT_PATTERN,
     decode=decode_report,
+    aliases=lmp_aliases(
+        "MISO",
+        location_id="node",
+        location_name="node",
+        location_type="node_type",
+        market="report_kind",
+        interval_seconds=3600,
+    ),
 )
 
 API_FIVEMIN_LMP = SourceFormat(
@@ -207,6 +215,13 @@ API_FIVEMIN_LMP = SourceFormat(
     ),
     filename=r"^GetRealTimeFiveMinExPost.*\.json$",
     decode=decode_api_fivemin,
+    aliases=lmp_aliases(
+        "MISO",
+        location_id="cpnode",
+        location_name="cpnode",
+        market="=GetRealTimeFiveMinExPost",
+        interval_seconds=300,
+    ),
 )
 
 FORMATS = (REPORT_LMP, API_FIVEMIN_LMP)

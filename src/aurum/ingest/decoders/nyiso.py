@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aurum.ingest.formats import SourceFormat
+from aurum.ingest.formats import SourceFormat, lmp_aliases
 from aurum.ingest.records import (
     Decoded,
     Rejection,
@@ -166,6 +166,9 @@ MIS_ZONAL_LBMP = SourceFormat(
     ),
     filename=MIS_FEED_PATTERN,
     decode=decode_mis_zonal_lbmp,
+    aliases=lmp_aliases(
+        "NYISO", location_id="ptid", location_name="name", location_type="=ZONE", market="feed"
+    ),
 )
 
 OASIS_DAM_ZONAL_LBMP = SourceFormat(
@@ -184,6 +187,14 @@ OASIS_DAM_ZONAL_LBMP = SourceFormat(
     ),
     filename=r"^OASIS_Day-Ahead_Market_Zonal_LBMP.*\.csv$",
     decode=decode_oasis_dam_zonal_lbmp,
+    aliases=lmp_aliases(
+        "NYISO",
+        location_id="zone_ptid",
+        location_name="zone_name",
+        location_type="=ZONE",
+        market="=DAM",
+        interval_seconds=3600,
+    ),
 )
 
 OASIS_RTC_ZONAL_LBMP = SourceFormat(
@@ -203,6 +214,14 @@ OASIS_RTC_ZONAL_LBMP = SourceFormat(
     ),
     filename=r"^OASIS_Real_Time_Commitment_Zonal_LBMP.*\.csv$",
     decode=decode_oasis_rtc_zonal_lbmp,
+    aliases=lmp_aliases(
+        "NYISO",
+        location_id="zone_ptid",
+        location_name="zone_name",
+        location_type="=ZONE",
+        market="=RTC",
+        interval_seconds=900,
+    ),
 )
 
 FORMATS = (MIS_ZONAL_LBMP, OASIS_DAM_ZONAL_LBMP, OASIS_RTC_ZONAL_LBMP)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aurum.ingest.formats import SourceFormat
+from aurum.ingest.formats import SourceFormat, lmp_aliases
 from aurum.ingest.records import (
     Decoded,
     Rejection,
@@ -106,6 +106,13 @@ DATAMINER_LMP = SourceFormat(
     ),
     filename=FEED_PATTERN + r".*\.csv$",
     decode=decode,
+    aliases=lmp_aliases(
+        "PJM",
+        location_id="pnode_id",
+        location_name="pnode_name",
+        location_type="type",
+        market="feed",
+    ),
 )
 
 FORMATS = (DATAMINER_LMP,)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aurum.ingest.formats import SourceFormat
+from aurum.ingest.formats import SourceFormat, lmp_aliases
 from aurum.ingest.records import (
     Decoded,
     Rejection,
@@ -130,6 +130,12 @@ LMP_BY_SETTLEMENT_LOCATION = SourceFormat(
     ),
     filename=FILE_PATTERN,
     decode=decode,
+    aliases=lmp_aliases(
+        "SPP",
+        location_id="settlement_location",
+        location_name="settlement_location",
+        market="file_kind",
+    ),
 )
 
 FORMATS = (LMP_BY_SETTLEMENT_LOCATION,)

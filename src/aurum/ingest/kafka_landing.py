@@ -1,0 +1,199 @@
+"""Kafka → DuckDB landing: the embedded warehouse's equivalent of SeaTunnel's Kafka sink.
+
+Reads the LMP/reference topics and the dead-letter topic and writes the same
+landing tables `aurum-land` writes from files. Each poll batch is written in ONE
+DuckDB transaction that first deletes the batch's keys — (_source_file,
+_source_row) per table, error_id for dead letters — so a replayed message replaces
+itself instead of doubling. Offsets are committed only after that transaction has
+committed: a crash before the commit replays the batch, which the delete makes
+harmless. Nothing is lost and nothing is landed twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+from confluent_kafka import Consumer, KafkaError, Message
+
+from aurum.ingest.decoders import FORMATS, format_named
+from aurum.ingest.formats import PROVENANCE_COLUMNS
+from aurum.ingest.landing import (
+    LANDING_SCHEMA,
+    REJECTED_COLUMNS,
+    REJECTED_TABLE,
+    arrow_table,
+    ensure_landing_tables,
+)
+from aurum.kafka.codec import FORMAT_HEADER, SUBJECT_HEADER, decode
+from aurum.kafka.dead_letters import DLQ_SUBJECT
+from aurum.kafka.schemas import landing_subject
+from aurum.kafka.topics import DLQ_TOPIC, topic_for
+
+
+def landing_topics() -> list[str]:
+    return sorted({topic_for(f) for f in FORMATS} | {DLQ_TOPIC})
+
+
+@dataclass
+class LandStats:
+    messages: int = 0
+    rows: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    dead_letters: int = 0
+    batches: int = 0
+    undecodable: int = 0
+
+
+def _headers(message: Message) -> dict[str, str]:
+    return {k: v.decode() for k, v in (message.headers() or []) if v is not None}
+
+
+class KafkaLander:
+    def __init__(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        *,
+        bootstrap_servers: str,
+        group_id: str = "aurum-landing",
+        topics: Iterable[str] | None = None,
+        batch_size: int = 2000,
+        on_batch: Callable[[LandStats], None] | None = None,
+    ):
+        self.conn = conn
+        self.batch_size = batch_size
+        self.on_batch = on_batch
+        ensure_landing_tables(conn, FORMATS)
+        self.consumer = Consumer(
+            {
+                "bootstrap.servers": bootstrap_servers,
+                "group.id": group_id,
+                "enable.auto.commit": False,
+                "auto.offset.reset": "earliest",
+                "enable.partition.eof": False,
+            }
+        )
+        self.consumer.subscribe(list(topics or landing_topics()))
+
+    def run(self, *, max_messages: int | None = None, idle_seconds: float = 5.0) -> LandStats:
+        """Consume until `idle_seconds` pass with nothing new (or `max_messages` are landed)."""
+        stats = LandStats()
+        idle_since = time.monotonic()
+        try:
+            while max_messages is None or stats.messages < max_messages:
+                want = self.batch_size
+                if max_messages is not None:
+                    want = min(want, max_messages - stats.messages)
+                messages = [m for m in self.consumer.consume(want, timeout=1.0) if self._usable(m)]
+                if not messages:
+                    if time.monotonic() - idle_since >= idle_seconds:
+                        break
+                    continue
+                idle_since = time.monotonic()
+                self._land_batch(messages, stats)
+                self.consumer.commit(asynchronous=False)  # only after DuckDB committed
+                stats.batches += 1
+                if self.on_batch:
+                    self.on_batch(stats)
+        finally:
+            self.consumer.close()
+        return stats
+
+    @staticmethod
+    def _usable(message: Message) -> bool:
+        error = message.error()
+        if error is None:
+            return True
+        if error.code() in (KafkaError._PARTITION_EOF, KafkaError.UNKNOWN_TOPIC_OR_PART):
+            return False
+        raise RuntimeError(f"Kafka consumer error: {error}")
+
+    def _land_batch(self, messages: list[Message], stats: LandStats) -> None:
+        loaded_at = datetime.now(UTC).replace(tzinfo=None)
+        rows_by_format: dict[str, list[list]] = defaultdict(list)
+        dead_rows: list[list] = []
+        for message in messages:
+            headers = _headers(message)
+            subject = headers.get(SUBJECT_HEADER)
+            if message.topic() == DLQ_TOPIC:
+                record = decode(DLQ_SUBJECT, message.value(), writer_subject=subject or DLQ_SUBJECT)
+                dead_rows.append(
+                    [
+                        record["source_format"] or record["source"],
+                        record["source_file"],
+                        record["source_row"],
+                        f"{record['error_class']}: {record['error_message']}",
+                        (record["payload"] or b"").decode("utf-8", "replace")
+                        or record["payload_pointer"],
+                        record["occurred_at"].replace(tzinfo=None),
+                        record["stage"],
+                        record["error_id"],
+                    ]
+                )
+                continue
+            format_name = headers.get(FORMAT_HEADER)
+            if format_name is None:
+                stats.undecodable += 1  # not ours: no format header
+                continue
+            source_format = format_named(format_name)
+            record = decode(landing_subject(format_name), message.value(), writer_subject=subject)
+            rows_by_format[format_name].append(
+                [record.get(c) for c in source_format.column_names]
+                + [record["source_file"], record["source_row"], loaded_at]
+            )
+        self.conn.execute("begin transaction")
+        try:
+            for format_name, rows in rows_by_format.items():
+                self._replace_rows(format_name, rows)
+                stats.rows[format_name] += len(rows)
+            if dead_rows:
+                self._replace_dead_letters(dead_rows)
+                stats.dead_letters += len(dead_rows)
+            self.conn.execute("commit")
+        except BaseException:
+            self.conn.execute("rollback")
+            raise
+        stats.messages += len(messages)
+
+    def _replace_rows(self, format_name: str, rows: list[list]) -> None:
+        source_format = format_named(format_name)
+        columns = (*source_format.columns, *PROVENANCE_COLUMNS)
+        batch = arrow_table(columns, rows)
+        table = f"{LANDING_SCHEMA}.{format_name}"
+        self.conn.register("_kafka_batch", batch)
+        try:
+            self.conn.execute(
+                f"""
+                delete from {table} t using (select distinct _source_file, _source_row from _kafka_batch) b
+                where t._source_file = b._source_file and t._source_row = b._source_row
+                """
+            )
+            # A batch may hold the same message twice (a replay within one poll): keep one.
+            self.conn.execute(
+                f"""
+                insert into {table} by name
+                select * exclude (_dup) from (
+                    select *, row_number() over (partition by _source_file, _source_row) as _dup
+                    from _kafka_batch
+                ) where _dup = 1
+                """
+            )
+        finally:
+            self.conn.unregister("_kafka_batch")
+
+    def _replace_dead_letters(self, rows: list[list]) -> None:
+        batch = arrow_table(REJECTED_COLUMNS, rows)
+        table = f"{LANDING_SCHEMA}.{REJECTED_TABLE}"
+        self.conn.register("_dlq_batch", batch)
+        try:
+            self.conn.execute(
+                f"delete from {table} where error_id in (select error_id from _dlq_batch)"
+            )
+            self.conn.execute(
+                f"insert into {table} by name select distinct on (error_id) * from _dlq_batch"
+            )
+        finally:
+            self.conn.unregister("_dlq_batch")

@@ -1,0 +1,57 @@
+"""Checks a decoded row must pass before it is published (after decoding, before Avro).
+
+Decoders already refuse rows they cannot read; these are rows that read fine but
+must not travel: exact duplicates within one file, rows without a location, and
+prices no market can produce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from aurum.ingest.formats import SourceFormat
+from aurum.ingest.records import Record
+
+# No US market clears beyond this in $/MWh (offer caps and floors are within ±$10,000);
+# anything larger is a parse or unit error.
+PRICE_BOUND = 100_000.0
+
+
+class Invalid(ValueError):
+    def __init__(self, rule: str, message: str):
+        super().__init__(message)
+        self.rule = rule
+
+
+def validated(
+    source_format: SourceFormat, records: Iterable[Record]
+) -> Iterator[tuple[Record, Invalid | None]]:
+    """Each record with the first rule it breaks, or None."""
+    seen: dict[tuple, int] = {}
+    price_columns = [c for c, t in source_format.columns if t == "DOUBLE"]
+    needs_location = "location_id" in source_format.aliases
+    for record in records:
+        fingerprint = tuple(sorted(record.values.items(), key=lambda kv: kv[0]))
+        first = seen.setdefault(fingerprint, record.row_number)
+        if first != record.row_number:
+            yield record, Invalid("duplicate_row", f"exact duplicate of row {first}")
+            continue
+        if needs_location and source_format.alias_values(record.values).get("location_id") is None:
+            yield record, Invalid("missing_location", "no location id")
+            continue
+        out_of_range = [
+            c
+            for c in price_columns
+            if record.values.get(c) is not None and abs(record.values[c]) > PRICE_BOUND
+        ]
+        if out_of_range:
+            column = out_of_range[0]
+            yield (
+                record,
+                Invalid(
+                    "price_out_of_range",
+                    f"{column}={record.values[column]} outside ±{PRICE_BOUND:,.0f}",
+                ),
+            )
+            continue
+        yield record, None
