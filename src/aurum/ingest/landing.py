@@ -100,6 +100,8 @@ def land_decoded(
                     item.reason,
                     item.payload,
                     loaded_at,
+                    "decode",
+                    None,
                 ]
             )
         else:  # pragma: no cover - a decoder bug, not bad input
