@@ -29,21 +29,10 @@ def _days(start: date, end: date | None) -> list[date]:
 
 
 def cmd_topics(settings: Settings, args) -> int:
-    from confluent_kafka.admin import AdminClient, NewTopic
+    from aurum.kafka.admin import all_topics, ensure_topics
 
-    from aurum.ingest.kafka_landing import landing_topics
-    from aurum.kafka.topics import SCENARIO_REQUEST_TOPIC
-
-    admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap})
-    wanted = [*landing_topics(), SCENARIO_REQUEST_TOPIC]
-    existing = set(admin.list_topics(timeout=10).topics)
-    new = [
-        NewTopic(t, num_partitions=args.partitions, replication_factor=1)
-        for t in wanted
-        if t not in existing
-    ]
-    for topic, future in admin.create_topics(new).items() if new else []:
-        future.result()
+    wanted = all_topics()
+    for topic in ensure_topics(settings.kafka_bootstrap, wanted, partitions=args.partitions):
         print(f"created {topic}")
     print(f"{len(wanted)} topics present")
     return 0
@@ -54,7 +43,8 @@ def cmd_fetch(settings: Settings, args) -> int:
 
     from aurum.db.migrations import apply_migrations
     from aurum.ingest.http import HttpFetcher
-    from aurum.ingest.pipeline import ingest_day, stderr_progress
+    from aurum.ingest.pipeline import ingest_day
+    from aurum.ingest.publish import stderr_progress
     from aurum.ingest.sources import SOURCES
     from aurum.kafka.producer import ConfirmingProducer
 
@@ -95,7 +85,7 @@ def cmd_fetch(settings: Settings, args) -> int:
 
 def cmd_publish_file(settings: Settings, args) -> int:
     from aurum.ingest.decoders import format_for, format_named
-    from aurum.ingest.pipeline import publish_file, stderr_progress
+    from aurum.ingest.publish import publish_file, stderr_progress
     from aurum.kafka.producer import ConfirmingProducer
 
     producer = ConfirmingProducer(settings.kafka_bootstrap)

@@ -54,6 +54,7 @@ def lmp_aliases(
 PROVENANCE_COLUMNS = (
     ("_source_file", "VARCHAR"),
     ("_source_row", "BIGINT"),
+    ("_source_item", "INTEGER"),
     ("_loaded_at", "TIMESTAMP"),
 )
 

@@ -3,7 +3,7 @@
 Reads the LMP/reference topics and the dead-letter topic and writes the same
 landing tables `aurum-land` writes from files. Each poll batch is written in ONE
 DuckDB transaction that first deletes the batch's keys — (_source_file,
-_source_row) per table, error_id for dead letters — so a replayed message replaces
+_source_row, _source_item) per table, error_id for dead letters — so a replayed message replaces
 itself instead of doubling. Offsets are committed only after that transaction has
 committed: a crash before the commit replays the batch, which the delete makes
 harmless. Nothing is lost and nothing is landed twice.
@@ -11,6 +11,7 @@ harmless. Nothing is lost and nothing is landed twice.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -23,11 +24,11 @@ from confluent_kafka import Consumer, KafkaError, Message
 from aurum.ingest.decoders import FORMATS, format_named
 from aurum.ingest.formats import PROVENANCE_COLUMNS
 from aurum.ingest.landing import (
-    LANDING_SCHEMA,
     REJECTED_COLUMNS,
     REJECTED_TABLE,
     arrow_table,
     ensure_landing_tables,
+    landing_table,
 )
 from aurum.kafka.codec import FORMAT_HEADER, SUBJECT_HEADER, decode
 from aurum.kafka.dead_letters import DLQ_SUBJECT
@@ -74,14 +75,30 @@ class KafkaLander:
                 "enable.auto.commit": False,
                 "auto.offset.reset": "earliest",
                 "enable.partition.eof": False,
+                # A crashed lander's partitions move to its replacement after this long.
+                "session.timeout.ms": 10_000,
             }
         )
-        self.consumer.subscribe(list(topics or landing_topics()))
+        self._assigned = False
+        self.consumer.subscribe(list(topics or landing_topics()), on_assign=self._on_assign)
 
-    def run(self, *, max_messages: int | None = None, idle_seconds: float = 5.0) -> LandStats:
-        """Consume until `idle_seconds` pass with nothing new (or `max_messages` are landed)."""
+    def _on_assign(self, consumer, partitions) -> None:
+        self._assigned = True
+
+    def run(
+        self,
+        *,
+        max_messages: int | None = None,
+        idle_seconds: float = 5.0,
+        assignment_timeout: float = 60.0,
+    ) -> LandStats:
+        """Consume until `idle_seconds` pass with nothing new (or `max_messages` are landed).
+
+        Idle time counts only once the group has assigned partitions: after a crash
+        the replacement waits for the dead member's session to expire first.
+        """
         stats = LandStats()
-        idle_since = time.monotonic()
+        started = idle_since = time.monotonic()
         try:
             while max_messages is None or stats.messages < max_messages:
                 want = self.batch_size
@@ -89,7 +106,12 @@ class KafkaLander:
                     want = min(want, max_messages - stats.messages)
                 messages = [m for m in self.consumer.consume(want, timeout=1.0) if self._usable(m)]
                 if not messages:
-                    if time.monotonic() - idle_since >= idle_seconds:
+                    now = time.monotonic()
+                    if not self._assigned:
+                        if now - started > assignment_timeout:
+                            raise RuntimeError(f"no partitions assigned in {assignment_timeout}s")
+                        idle_since = now
+                    elif now - idle_since >= idle_seconds:
                         break
                     continue
                 idle_since = time.monotonic()
@@ -107,9 +129,12 @@ class KafkaLander:
         error = message.error()
         if error is None:
             return True
-        if error.code() in (KafkaError._PARTITION_EOF, KafkaError.UNKNOWN_TOPIC_OR_PART):
-            return False
-        raise RuntimeError(f"Kafka consumer error: {error}")
+        if error.fatal():
+            raise RuntimeError(f"Kafka consumer error: {error}")
+        # Transient (coordinator loading, partition EOF, rebalance): librdkafka retries itself.
+        if error.code() != KafkaError._PARTITION_EOF:
+            print(f"kafka: {error}", file=sys.stderr, flush=True)
+        return False
 
     def _land_batch(self, messages: list[Message], stats: LandStats) -> None:
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
@@ -142,7 +167,7 @@ class KafkaLander:
             record = decode(landing_subject(format_name), message.value(), writer_subject=subject)
             rows_by_format[format_name].append(
                 [record.get(c) for c in source_format.column_names]
-                + [record["source_file"], record["source_row"], loaded_at]
+                + [record["source_file"], record["source_row"], record["source_item"], loaded_at]
             )
         self.conn.execute("begin transaction")
         try:
@@ -162,13 +187,16 @@ class KafkaLander:
         source_format = format_named(format_name)
         columns = (*source_format.columns, *PROVENANCE_COLUMNS)
         batch = arrow_table(columns, rows)
-        table = f"{LANDING_SCHEMA}.{format_name}"
+        table = landing_table(self.conn, format_name)
         self.conn.register("_kafka_batch", batch)
         try:
             self.conn.execute(
                 f"""
-                delete from {table} t using (select distinct _source_file, _source_row from _kafka_batch) b
-                where t._source_file = b._source_file and t._source_row = b._source_row
+                delete from {table} t
+                using (select distinct _source_file, _source_row, _source_item from _kafka_batch) b
+                where t._source_file = b._source_file
+                    and t._source_row = b._source_row
+                    and t._source_item = b._source_item
                 """
             )
             # A batch may hold the same message twice (a replay within one poll): keep one.
@@ -176,7 +204,11 @@ class KafkaLander:
                 f"""
                 insert into {table} by name
                 select * exclude (_dup) from (
-                    select *, row_number() over (partition by _source_file, _source_row) as _dup
+                    select
+                        *,
+                        row_number() over (
+                            partition by _source_file, _source_row, _source_item
+                        ) as _dup
                     from _kafka_batch
                 ) where _dup = 1
                 """
@@ -186,7 +218,7 @@ class KafkaLander:
 
     def _replace_dead_letters(self, rows: list[list]) -> None:
         batch = arrow_table(REJECTED_COLUMNS, rows)
-        table = f"{LANDING_SCHEMA}.{REJECTED_TABLE}"
+        table = landing_table(self.conn, REJECTED_TABLE)
         self.conn.register("_dlq_batch", batch)
         try:
             self.conn.execute(

@@ -52,14 +52,22 @@ class LandingResult:
     rejected: int
 
 
+def landing_table(conn: duckdb.DuckDBPyConnection, table: str) -> str:
+    """Catalog-qualified name: a database file called e.g. `landing.duckdb` would
+    otherwise make `landing.<table>` ambiguous (catalog vs schema)."""
+    catalog = conn.execute("select current_database()").fetchone()[0]
+    return f'"{catalog}".{LANDING_SCHEMA}.{table}'
+
+
 def _create_table(conn: duckdb.DuckDBPyConnection, table: str, columns) -> None:
     ddl = ", ".join(f'"{name}" {column_type}' for name, column_type in columns)
-    conn.execute(f"create table if not exists {LANDING_SCHEMA}.{table} ({ddl})")
+    conn.execute(f"create table if not exists {landing_table(conn, table)} ({ddl})")
 
 
 def ensure_landing_tables(conn: duckdb.DuckDBPyConnection, formats: Iterable[SourceFormat]) -> None:
     """Create every landing table, empty, so dbt sources exist before any file arrives."""
-    conn.execute(f"create schema if not exists {LANDING_SCHEMA}")
+    catalog = conn.execute("select current_database()").fetchone()[0]
+    conn.execute(f'create schema if not exists "{catalog}".{LANDING_SCHEMA}')
     for source_format in formats:
         _create_table(conn, source_format.name, (*source_format.columns, *PROVENANCE_COLUMNS))
     _create_table(conn, REJECTED_TABLE, REJECTED_COLUMNS)
@@ -89,7 +97,7 @@ def land_decoded(
         if isinstance(item, Record):
             rows.append(
                 [item.values.get(name) for name in names]
-                + [source_file, item.row_number, loaded_at]
+                + [source_file, item.row_number, item.item, loaded_at]
             )
         elif isinstance(item, Rejection):
             rejected.append(
@@ -107,12 +115,13 @@ def land_decoded(
         else:  # pragma: no cover - a decoder bug, not bad input
             raise TypeError(f"decoder yielded {type(item).__name__}")
 
-    table = f"{LANDING_SCHEMA}.{source_format.name}"
+    table = landing_table(conn, source_format.name)
+    rejected_table = landing_table(conn, REJECTED_TABLE)
     conn.execute("begin transaction")
     try:
         conn.execute(f"delete from {table} where _source_file = ?", [source_file])
         conn.execute(
-            f"delete from {LANDING_SCHEMA}.{REJECTED_TABLE} where source_format = ? and source_file = ?",
+            f"delete from {rejected_table} where source_format = ? and source_file = ?",
             [source_format.name, source_file],
         )
         if rows:
@@ -123,9 +132,7 @@ def land_decoded(
         if rejected:
             batch = arrow_table(REJECTED_COLUMNS, rejected)
             conn.register("_rejected_batch", batch)
-            conn.execute(
-                f"insert into {LANDING_SCHEMA}.{REJECTED_TABLE} by name select * from _rejected_batch"
-            )
+            conn.execute(f"insert into {rejected_table} by name select * from _rejected_batch")
             conn.unregister("_rejected_batch")
         conn.execute("commit")
     except BaseException:

@@ -23,10 +23,16 @@ MISSING_TOKENS = frozenset({"", "N/A", "NA", "."})
 
 @dataclass(frozen=True)
 class Record:
-    """One landed row: `values` maps landing column name to a typed Python value."""
+    """One landed row: `values` maps landing column name to a typed Python value.
+
+    `item` numbers the records a decoder makes from one source row (MISO reports
+    de-pivot one line into 24 hourly records); (source file, row_number, item)
+    identifies a record, which is what makes replayed Kafka messages idempotent.
+    """
 
     row_number: int
     values: dict[str, Any]
+    item: int = 0
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ def landing_message(
         **record.values,
         "source_file": source_file,
         "source_row": record.row_number,
+        "source_item": record.item,
         "fetched_at": fetched_at,
     }
 

@@ -65,6 +65,12 @@ def landing_schema(source_format: SourceFormat) -> dict[str, Any]:
         {"name": "source_file", "type": "string", "doc": "file or request the row came from"},
         {"name": "source_row", "type": "long", "doc": "1-based data row within source_file"},
         {
+            "name": "source_item",
+            "type": "int",
+            "default": 0,
+            "doc": "which of the records decoded from that row (0 unless a row is de-pivoted)",
+        },
+        {
             "name": "fetched_at",
             "type": {"type": "long", "logicalType": "timestamp-micros"},
             "doc": "when the source was fetched (UTC)",
