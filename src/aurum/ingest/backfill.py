@@ -171,9 +171,10 @@ def run_backfill(
     conn=None,
     dry_run: bool = False,
     runner: Runner = run_command,
-    out=sys.stdout,
+    out=None,
 ) -> int:
     """Run the days oldest → newest; 0 when all succeed, 1 at the first failure."""
+    out = out or sys.stdout
     from aurum.ingest.watermarks import get_watermark, update_watermark
 
     days = backfill_days(end, config.days)

@@ -69,8 +69,8 @@ class InMemoryValidatorStore:
 class PostgresValidatorStore:
     """`ingest.http_validators` (postgres/migrations/0001_ingest_watermarks.sql).
 
-    Takes an open psycopg connection; each `put` commits on its own (autocommit
-    connections) or joins the caller's transaction (a savepoint) otherwise.
+    Takes an open psycopg connection; each `put` commits on its own on an autocommit
+    connection, and is part of the caller's transaction otherwise.
     """
 
     def __init__(self, conn) -> None:
@@ -83,18 +83,17 @@ class PostgresValidatorStore:
         return (row[0], row[1]) if row else None
 
     def put(self, url: str, etag: str | None, last_modified: str | None) -> None:
-        with self._conn.transaction():
-            self._conn.execute(
-                """
-                insert into ingest.http_validators (url, etag, last_modified, updated_at)
-                values (%s, %s, %s, now())
-                on conflict (url) do update
-                   set etag = excluded.etag,
-                       last_modified = excluded.last_modified,
-                       updated_at = excluded.updated_at
-                """,
-                (url, etag, last_modified),
-            )
+        self._conn.execute(
+            """
+            insert into ingest.http_validators (url, etag, last_modified, updated_at)
+            values (%s, %s, %s, now())
+            on conflict (url) do update
+               set etag = excluded.etag,
+                   last_modified = excluded.last_modified,
+                   updated_at = excluded.updated_at
+            """,
+            (url, etag, last_modified),
+        )
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

@@ -6,8 +6,9 @@ never moves a watermark backwards: a late or repeated job cannot un-load data. I
 returns what is stored afterwards, so a caller can see that its value was older.
 
 `conn` is a psycopg 3 connection. On an autocommit connection each update commits on
-its own; inside the caller's transaction it joins that transaction (a savepoint), so a
-job can commit "data delivered + watermark advanced" together.
+its own; on a transactional connection it is part of the caller's transaction and
+commits (or rolls back) with it, so a job can commit its own state and the watermark
+together.
 """
 
 from __future__ import annotations
@@ -38,17 +39,16 @@ def update_watermark(conn, source: str, value: datetime, key: str = "default") -
     value = _utc(value)
     if not source:
         raise ValueError("source must be a non-empty string")
-    with conn.transaction():
-        row = conn.execute(
-            """
-            insert into ingest.watermarks as w (source, watermark_key, watermark, updated_at)
-            values (%s, %s, %s, now())
-            on conflict (source, watermark_key) do update
-               set watermark = greatest(w.watermark, excluded.watermark),
-                   updated_at = case when excluded.watermark > w.watermark
-                                     then excluded.updated_at else w.updated_at end
-            returning watermark
-            """,
-            (source, key, value),
-        ).fetchone()
+    row = conn.execute(
+        """
+        insert into ingest.watermarks as w (source, watermark_key, watermark, updated_at)
+        values (%s, %s, %s, now())
+        on conflict (source, watermark_key) do update
+           set watermark = greatest(w.watermark, excluded.watermark),
+               updated_at = case when excluded.watermark > w.watermark
+                                 then excluded.updated_at else w.updated_at end
+        returning watermark
+        """,
+        (source, key, value),
+    ).fetchone()
     return row[0].astimezone(UTC)
