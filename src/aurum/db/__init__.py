@@ -1,0 +1,27 @@
+"""PostgreSQL access shared by ingestion jobs: connection and schema migrations."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+
+DEFAULT_PG_DSN = "postgresql://aurum@127.0.0.1:55432/aurum"
+PG_DSN_ENV = "AURUM_PG_DSN"
+
+
+def pg_dsn() -> str:
+    """The DSN from `AURUM_PG_DSN`, defaulting to the local service (scripts/services/up.sh)."""
+    return os.environ.get(PG_DSN_ENV, "").strip() or DEFAULT_PG_DSN
+
+
+def connect(dsn: str | None = None, *, autocommit: bool = True) -> psycopg.Connection:
+    """Connect, turning 'nothing is listening' into an error that says what to run."""
+    dsn = dsn or pg_dsn()
+    try:
+        return psycopg.connect(dsn, autocommit=autocommit, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        raise ConnectionError(
+            f"PostgreSQL is unreachable at {dsn} ({exc}). Start the local services with "
+            "scripts/services/up.sh (or point AURUM_PG_DSN at a running server)."
+        ) from exc

@@ -1,0 +1,1 @@
+"""Script entry points under the paths the spec names (`scripts/ingest/backfill.py`)."""

@@ -1,0 +1,116 @@
+"""The source catalog: LMP sources' files are claimed by their formats; URLs are sane."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+
+from aurum.ingest.decoders import FORMATS, format_for
+from aurum.ingest.sources import (
+    BASE_URL_ENV,
+    LMP_SOURCES,
+    SOURCES,
+    archive_documents,
+    base_url_overrides,
+)
+
+DAYS = [date(2024, 3, 10), date(2024, 11, 3), date(2025, 1, 31)]
+FORMAT_NAMES = {f.name for f in FORMATS}
+
+
+@pytest.mark.parametrize("name", sorted(LMP_SOURCES))
+def test_lmp_source_file_is_claimed_by_its_format(name):
+    source = LMP_SOURCES[name]
+    assert source.format_name in FORMAT_NAMES
+    for day in DAYS:
+        source_file = source.source_file(day, doc_id="1280076656")
+        assert format_for(source_file).name == source.format_name, source_file
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_urls_are_well_formed_and_day_specific(name):
+    source = SOURCES[name]
+    for day in DAYS:
+        url = source.url(day)
+        parts = urlsplit(url)
+        assert parts.scheme in {"http", "https"}
+        assert parts.netloc == urlsplit(source.base_url).netloc
+        assert parts.path.startswith("/")
+        assert "{" not in url and "}" not in url
+        assert " " not in url
+    if "{" in source.path_template:  # templated: the URL follows the day (annual: the year)
+        assert len({source.url(day) for day in DAYS}) > 1
+
+
+def test_reference_sources_are_marked():
+    reference = {name for name, source in SOURCES.items() if source.reference}
+    assert reference == set(SOURCES) - set(LMP_SOURCES)
+    assert {
+        "ecb_eurofxref_daily",
+        "fred_cpiaucsl_csv",
+        "eia_henry_hub_daily_xls",
+        "noaa_ghcnd_stations",
+        "pjm_hrl_load_metered",
+        "nyiso_pal",
+        "isone_hourlysysload",
+    } <= reference
+
+
+def test_caiso_window_is_the_pacific_operating_day():
+    source = SOURCES["caiso_prc_lmp_dam"]
+    winter = source.url(date(2020, 1, 1))
+    assert "startdatetime=20200101T08:00-0000&enddatetime=20200102T08:00-0000" in winter
+    summer = source.url(date(2024, 7, 1))
+    assert "startdatetime=20240701T07:00-0000&enddatetime=20240702T07:00-0000" in summer
+    fall_back = source.url(date(2024, 11, 3))  # 25-hour day
+    assert "startdatetime=20241103T07:00-0000&enddatetime=20241104T08:00-0000" in fall_back
+
+
+def test_pjm_query_selects_one_ept_day_as_csv():
+    url = SOURCES["pjm_da_hrl_lmps"].url(date(2025, 5, 1))
+    assert url.startswith("https://api.pjm.com/api/v1/da_hrl_lmps?")
+    assert "format=csv" in url
+    assert "datetime_beginning_ept=5/1/2025%2000:00to5/1/2025%2023:59" in url
+
+
+def test_base_override_replaces_every_base(monkeypatch):
+    monkeypatch.setenv(BASE_URL_ENV, "http://127.0.0.1:8080/")
+    overrides = base_url_overrides()
+    assert set(overrides) == set(SOURCES)
+    source = SOURCES["nyiso_damlbmp_zone"]
+    url = source.url(date(2022, 7, 18), base_url=overrides[source.name])
+    assert url == "http://127.0.0.1:8080/public/csv/damlbmp/20220718damlbmp_zone.csv"
+
+
+def test_base_override_unset_or_invalid(monkeypatch):
+    monkeypatch.delenv(BASE_URL_ENV, raising=False)
+    assert base_url_overrides() == {}
+    assert base_url_overrides({BASE_URL_ENV: "  "}) == {}
+    with pytest.raises(ValueError, match=BASE_URL_ENV):
+        base_url_overrides({BASE_URL_ENV: "ftp://example.org"})
+
+
+def test_api_key_comes_from_the_environment(monkeypatch):
+    source = SOURCES["eia_v2_natural_gas_fut_weekly"]
+    monkeypatch.delenv("AURUM_EIA_API_KEY", raising=False)
+    assert "api_key" not in source.url(date(1993, 12, 24))
+    monkeypatch.setenv("AURUM_EIA_API_KEY", "k123")
+    assert source.url(date(1993, 12, 24)).endswith("&api_key=k123")
+
+
+def test_archive_listing_is_followed_and_rebased():
+    source = SOURCES["ercot_np4_190_dam_spp"]
+    listing = (
+        b'{"archives": [{"docId": 42, "_links": {"endpoint": {"href": '
+        b'"https://api.ercot.com/api/public-reports/archive/np4-190-cd?download=42"}}},'
+        b' {"docId": 43}]}'
+    )
+    docs = archive_documents(source, date(2026, 9, 28), listing, "http://127.0.0.1:9")
+    assert [d.url for d in docs] == [
+        "http://127.0.0.1:9/api/public-reports/archive/np4-190-cd?download=42",
+        "http://127.0.0.1:9/api/public-reports/archive/np4-190-cd?download=43",
+    ]
+    assert docs[0].source_file == "np4-190-cd_DAMSPNP4190_20260928_42_csv.zip"
+    assert format_for(docs[1].source_file).name == "ercot_dam_spp"
