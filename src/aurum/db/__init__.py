@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import psycopg
 
-DEFAULT_PG_DSN = "postgresql://aurum@127.0.0.1:55432/aurum"
-PG_DSN_ENV = "AURUM_PG_DSN"
+from aurum.settings import Settings
 
 
 def pg_dsn() -> str:
-    """The DSN from `AURUM_PG_DSN`, defaulting to the local service (scripts/services/up.sh)."""
-    return os.environ.get(PG_DSN_ENV, "").strip() or DEFAULT_PG_DSN
+    """`AURUM_PG_DSN`, defaulting to the local service (scripts/services/up.sh)."""
+    return Settings().pg_dsn
 
 
 def connect(dsn: str | None = None, *, autocommit: bool = True) -> psycopg.Connection:

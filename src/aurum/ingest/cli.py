@@ -39,8 +39,7 @@ def cmd_topics(settings: Settings, args) -> int:
 
 
 def cmd_fetch(settings: Settings, args) -> int:
-    import psycopg
-
+    from aurum.db import connect
     from aurum.db.migrations import apply_migrations
     from aurum.ingest.http import HttpFetcher
     from aurum.ingest.pipeline import ingest_day
@@ -59,7 +58,7 @@ def cmd_fetch(settings: Settings, args) -> int:
     producer = ConfirmingProducer(settings.kafka_bootstrap)
     fetcher = HttpFetcher()
     base_url = args.base_url or settings.source_base_url
-    with psycopg.connect(settings.pg_dsn, autocommit=True) as conn:
+    with connect(settings.pg_dsn) as conn:
         for day in _days(args.date, args.to):
             result = ingest_day(
                 source,
@@ -71,11 +70,9 @@ def cmd_fetch(settings: Settings, args) -> int:
                 base_url=base_url,
                 progress=stderr_progress,
             )
-            report = result.report
-            rows = report.rows if report else 0
-            dead = sum(report.dead_letters.values()) if report else 0
             print(
-                f"{source.name} {day}: {result.status}, {rows} rows, {dead} dead letters, "
+                f"{source.name} {day}: {result.status}, {result.rows} rows, "
+                f"{result.dead_letters} dead letters, "
                 f"watermark {result.watermark.isoformat() if result.watermark else 'unchanged'}"
             )
             if not result.ok:

@@ -8,13 +8,13 @@ where it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from aurum.ingest.decoders import format_named
 from aurum.ingest.http import FetchError, HttpFetcher
 from aurum.ingest.publish import Progress, PublishReport, publish_file
-from aurum.ingest.sources import Source
+from aurum.ingest.sources import Source, documents
 from aurum.ingest.watermarks import update_watermark
 from aurum.kafka.dead_letters import DeadLetter, publish
 from aurum.kafka.producer import ConfirmingProducer
@@ -26,9 +26,34 @@ class DayResult:
     day: date
     ok: bool
     status: str  # "published", "not_modified", "fetch_failed", "file_rejected"
-    report: PublishReport | None = None
+    reports: list[PublishReport] = field(default_factory=list)
     attempts: int = 0
     watermark: datetime | None = None
+
+    @property
+    def rows(self) -> int:
+        return sum(r.rows for r in self.reports)
+
+    @property
+    def dead_letters(self) -> int:
+        return sum(sum(r.dead_letters.values()) for r in self.reports)
+
+
+def _fetch_failed(producer, source: Source, url: str, source_file: str, exc: FetchError) -> None:
+    publish(
+        producer,
+        DeadLetter(
+            source=source.name,
+            stage="fetch",
+            error_class="FetchError",
+            error_message=str(exc),
+            payload_pointer=url,
+            source_format=source.format_name,
+            source_file=source_file,
+            attempt=exc.attempts,
+        ),
+    )
+    producer.flush()
 
 
 def ingest_day(
@@ -42,48 +67,46 @@ def ingest_day(
     base_url: str | None = None,
     progress: Progress | None = None,
 ) -> DayResult:
-    """One source, one day. Returns ok=False (and leaves the watermark) when the day failed."""
+    """One source, one day (every document the day has). ok=False leaves the watermark."""
     source_format = format_named(source.format_name)
-    url = source.url(day, base_url=base_url)
+    result = DayResult(source.name, day, False, "published")
     try:
-        fetched = fetcher.fetch(url, conditional=source.conditional)
+        to_fetch = documents(source, day, fetcher, base_url)
     except FetchError as exc:
-        publish(
+        _fetch_failed(producer, source, source.url(day, base_url), source.source_file(day), exc)
+        result.status, result.attempts = "fetch_failed", exc.attempts
+        return result
+
+    modified = 0
+    for document in to_fetch:
+        try:
+            fetched = fetcher.fetch(document.url, conditional=source.conditional)
+        except FetchError as exc:
+            _fetch_failed(producer, source, document.url, document.source_file, exc)
+            result.status, result.attempts = "fetch_failed", result.attempts + exc.attempts
+            return result
+        result.attempts += fetched.attempts
+        if fetched.status == 304:
+            continue
+        modified += 1
+        report = publish_file(
             producer,
-            DeadLetter(
-                source=source.name,
-                stage="fetch",
-                error_class="FetchError",
-                error_message=str(exc),
-                payload_pointer=url,
-                source_format=source_format.name,
-                source_file=source.source_file(day),
-                attempt=exc.attempts,
-            ),
+            source_format,
+            fetched.content or b"",
+            document.source_file,
+            source=source.name,
+            progress=progress,
         )
-        producer.flush()
-        return DayResult(source.name, day, False, "fetch_failed", attempts=exc.attempts)
+        result.reports.append(report)
+        if report.file_rejected:
+            result.status = "file_rejected"
+            return result
 
-    end_of_day = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-    if fetched.status == 304:
-        watermark = (
-            update_watermark(watermark_conn, source.name, end_of_day, key=watermark_key)
-            if watermark_conn is not None
-            else None
-        )
-        return DayResult(source.name, day, True, "not_modified", None, fetched.attempts, watermark)
-
-    report = publish_file(
-        producer,
-        source_format,
-        fetched.content or b"",
-        source.source_file(day),
-        source=source.name,
-        progress=progress,
-    )
-    if report.file_rejected:
-        return DayResult(source.name, day, False, "file_rejected", report, fetched.attempts)
-    watermark = None
+    result.ok = True
+    result.status = "published" if modified or not to_fetch else "not_modified"
     if watermark_conn is not None:
-        watermark = update_watermark(watermark_conn, source.name, end_of_day, key=watermark_key)
-    return DayResult(source.name, day, True, "published", report, fetched.attempts, watermark)
+        end_of_day = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+        result.watermark = update_watermark(
+            watermark_conn, source.name, end_of_day, key=watermark_key
+        )
+    return result
