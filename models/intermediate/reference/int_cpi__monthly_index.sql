@@ -20,7 +20,11 @@ ranked as (
 
 monthly as (
 
-    select series_id, observation_date as month_start, observation_value as index_value, value_is_missing
+    select
+        series_id,
+        observation_date as month_start,
+        observation_value as index_value,
+        value_is_missing
     from ranked
     where load_rank = 1
 
@@ -28,7 +32,9 @@ monthly as (
 
 base as (
 
-    select series_id, index_value as base_value
+    select
+        series_id,
+        index_value as base_value
     from monthly
     where month_start = {{ aurum.cpi_base_month() }}
 
@@ -47,8 +53,10 @@ from monthly
 left join base
     on monthly.series_id = base.series_id
 left join monthly as previous_month
-    on monthly.series_id = previous_month.series_id
-    and previous_month.month_start = {{ dbt.dateadd('month', -1, 'monthly.month_start') }}
+    on
+        monthly.series_id = previous_month.series_id
+        and previous_month.month_start = {{ dbt.dateadd('month', -1, 'monthly.month_start') }}
 left join monthly as previous_year
-    on monthly.series_id = previous_year.series_id
-    and previous_year.month_start = {{ dbt.dateadd('month', -12, 'monthly.month_start') }}
+    on
+        monthly.series_id = previous_year.series_id
+        and previous_year.month_start = {{ dbt.dateadd('month', -12, 'monthly.month_start') }}

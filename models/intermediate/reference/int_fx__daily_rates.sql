@@ -18,14 +18,20 @@ published as (
 
 rates as (
 
-    select rate_date, currency, rate_per_eur
+    select
+        rate_date,
+        currency,
+        rate_per_eur
     from published
     where load_rank = 1
 
     union all
 
     -- EUR itself, on every published day, so EUR gets a USD rate too.
-    select distinct rate_date, 'EUR' as currency, 1.0 as rate_per_eur
+    select distinct
+        rate_date,
+        'EUR' as currency,
+        1.0 as rate_per_eur
     from published
 
 ),
@@ -73,14 +79,17 @@ filled as (
         rates.rate_per_eur
     from with_source_date
     inner join rates
-        on with_source_date.currency = rates.currency
-        and with_source_date.source_date = rates.rate_date
+        on
+            with_source_date.currency = rates.currency
+            and with_source_date.source_date = rates.rate_date
 
 ),
 
 usd as (
 
-    select rate_date, rate_per_eur as usd_per_eur
+    select
+        rate_date,
+        rate_per_eur as usd_per_eur
     from filled
     where currency = 'USD'
 

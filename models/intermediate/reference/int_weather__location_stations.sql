@@ -10,7 +10,14 @@ mapping as (
 
 locations as (
 
-    select distinct iso_code, location_id, location_name, location_type, zone, hub, timezone
+    select distinct
+        iso_code,
+        location_id,
+        location_name,
+        location_type,
+        zone,
+        hub,
+        timezone
     from {{ ref('iso_nodes') }}
 
 ),
