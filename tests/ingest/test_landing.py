@@ -93,4 +93,4 @@ def test_provenance_columns_are_filled(conn):
 
 def test_format_for_rejects_names_no_format_claims():
     with pytest.raises(LookupError, match="expected exactly one source format"):
-        format_for("hrl_load_metered_RTO_2025-01_to_02.csv")
+        format_for("notes_2025-01_to_02.csv")

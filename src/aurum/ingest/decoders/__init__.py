@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aurum.ingest.decoders import caiso, ercot, isone, miso, nyiso, pjm, spp
+from aurum.ingest.decoders import caiso, ercot, isone, miso, nyiso, pjm, reference, spp
 from aurum.ingest.formats import SourceFormat
 
 FORMATS: tuple[SourceFormat, ...] = (
@@ -13,6 +13,7 @@ FORMATS: tuple[SourceFormat, ...] = (
     *nyiso.FORMATS,
     *spp.FORMATS,
     *isone.FORMATS,
+    *reference.FORMATS,
 )
 
 

@@ -1,0 +1,56 @@
+{#- Daily (and weekly-dated) fuel prices in explicit units: Henry Hub spot from the
+    EIA workbook, daily/weekly API v2 series (e.g. NYMEX futures). -#}
+with
+
+hist as (
+
+    select
+        series_id,
+        'hist_xls' as source_kind,
+        'daily' as frequency,
+        period_date as price_date,
+        series_value as price,
+        -- hist_xls states units in the description: "(Dollars per Million Btu)"
+        case when lower(series_description) like '%dollars per million btu%' then 'MMBtu' end as unit,
+        source_file
+    from {{ ref('stg_eia__hist_series') }}
+    where value_status = 'ok'
+
+),
+
+api as (
+
+    select
+        coalesce(series_id, route || ' ' || facets) as series_id,
+        'api_v2' as source_kind,
+        frequency,
+        cast(period as date) as price_date,
+        series_value as price,
+        case lower(published_units)
+            when '$/mmbtu' then 'MMBtu'
+            when 'dollars per short ton' then 'short_ton'
+        end as unit,
+        source_file
+    from {{ ref('stg_eia__api_series') }}
+    where value_status = 'ok' and frequency in ('daily', 'weekly')
+
+),
+
+unioned as (
+
+    select * from hist
+    union all
+    select * from api
+
+)
+
+select
+    series_id,
+    source_kind,
+    frequency,
+    price_date,
+    price,
+    'USD' as currency,
+    unit,
+    source_file
+from unioned

@@ -1,0 +1,110 @@
+{#- Daily FX for every calendar day, EUR-based ECB rates filled forward over
+    weekends and TARGET holidays, with USD cross rates derived via EUR. -#}
+with
+
+published as (
+
+    select
+        rate_date,
+        currency,
+        rate_per_eur,
+        row_number() over (
+            partition by rate_date, currency
+            order by loaded_at desc, source_file desc
+        ) as load_rank
+    from {{ ref('stg_ecb__fx_rates') }}
+
+),
+
+rates as (
+
+    select
+        rate_date,
+        currency,
+        rate_per_eur
+    from published
+    where load_rank = 1
+
+    union all
+
+    -- EUR itself, on every published day, so EUR gets a USD rate too.
+    select distinct
+        rate_date,
+        'EUR' as currency,
+        1.0 as rate_per_eur
+    from published
+
+),
+
+currency_ranges as (
+
+    select
+        currency,
+        min(rate_date) as first_date,
+        max(rate_date) as last_date
+    from rates
+    group by currency
+
+),
+
+spine as (
+
+    {{ aurum.daily_spine('currency_ranges', 'first_date', 'last_date', ['currency']) }}
+
+),
+
+with_source_date as (
+
+    select
+        spine.currency,
+        spine.day as rate_date,
+        max(rates.rate_date) over (
+            partition by spine.currency
+            order by spine.day
+            rows between unbounded preceding and current row
+        ) as source_date
+    from spine
+    left join rates
+        on spine.currency = rates.currency and spine.day = rates.rate_date
+
+),
+
+filled as (
+
+    select
+        with_source_date.rate_date,
+        with_source_date.currency,
+        with_source_date.source_date,
+        with_source_date.source_date <> with_source_date.rate_date as is_filled,
+        rates.rate_per_eur
+    from with_source_date
+    inner join rates
+        on
+            with_source_date.currency = rates.currency
+            and with_source_date.source_date = rates.rate_date
+
+),
+
+usd as (
+
+    select
+        rate_date,
+        rate_per_eur as usd_per_eur
+    from filled
+    where currency = 'USD'
+
+)
+
+select
+    filled.rate_date,
+    filled.currency,
+    filled.rate_per_eur as units_per_eur,
+    1.0 / filled.rate_per_eur as eur_per_unit,
+    -- USD per 1 unit of X = (USD per EUR) / (X per EUR)
+    usd.usd_per_eur / filled.rate_per_eur as usd_per_unit,
+    filled.rate_per_eur / usd.usd_per_eur as units_per_usd,
+    filled.is_filled,
+    filled.source_date
+from filled
+left join usd
+    on filled.rate_date = usd.rate_date

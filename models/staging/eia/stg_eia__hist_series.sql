@@ -1,0 +1,25 @@
+with
+
+source as (
+
+    select * from {{ source('landing_eia', 'eia_hist_xls') }}
+
+),
+
+renamed as (
+
+    select
+        series_id,
+        series_description,
+        value_status,
+        period_date,
+        value as series_value,
+        _source_file as source_file,
+        _source_row as source_row,
+        _loaded_at as loaded_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,26 @@
+with
+
+source as (
+
+    select * from {{ source('landing_iso_load', 'isone_ws_load_forecast') }}
+
+),
+
+renamed as (
+
+    select
+        'ISONE' as iso_code,
+        load_mw as forecast_load_mw,
+        net_load_mw as forecast_net_load_mw,
+        begin_date_utc as interval_start_utc,
+        creation_date_utc as forecast_created_utc,
+        utc_offset_minutes,
+        _source_file as source_file,
+        _source_row as source_row,
+        _loaded_at as loaded_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,181 @@
+"""ECB euro foreign exchange reference rates: history CSV and daily XML.
+
+`eurofxref-hist.csv` (also shipped as `eurofxref-hist.zip`) is wide: `Date` then one
+column per currency, newest date first. A currency not quoted that day (withdrawn,
+like CYP or TRL, or not yet quoted) is `N/A`; every line ends with a comma, so the
+header and rows carry an empty last column. The decoder de-pivots to one row per
+(date, currency) and SKIPS `N/A` cells: "not quoted" is the absence of a rate, and a
+null would only have to be filtered again downstream. An empty cell in a named
+currency column is skipped the same way; anything else non-numeric is a rejection
+naming the currency.
+
+`eurofxref-daily.xml` is a gesmes envelope with `Cube/Cube[@time]/Cube[@currency,
+@rate]`; the 90-day file has several dated cubes, which decode the same way.
+
+Rates are units of currency per 1 EUR, as published. Both files land in
+`ecb_eurofxref` with `file_kind` = `hist_csv` | `daily_xml`.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+from aurum.ingest.decoders.reference._common import (
+    file_rejection,
+    is_zip,
+    payload_of_cube,
+    single_member_zip,
+)
+from aurum.ingest.formats import SourceFormat
+from aurum.ingest.records import (
+    MISSING_TOKENS,
+    Decoded,
+    Record,
+    Rejection,
+    RowError,
+    csv_rows,
+    decode_text,
+    parse_date,
+    parse_number,
+    payload_of,
+)
+
+DATE_FORMATS = ("%Y-%m-%d",)
+CURRENCY_LENGTH = 3
+
+
+def _currency_columns(header: list[str]) -> list[tuple[int, str]]:
+    names = [h.strip() for h in header]
+    if not names or names[0] != "Date":
+        raise RowError(f"unexpected header {names[:3]!r}...; expected 'Date' then currencies")
+    columns = []
+    for index, name in enumerate(names[1:], start=1):
+        if name == "" and index == len(names) - 1:
+            continue  # the trailing comma's empty last column
+        if len(name) != CURRENCY_LENGTH or not name.isalpha() or not name.isupper():
+            raise RowError(f"unexpected currency column {name!r} at position {index + 1}")
+        columns.append((index, name))
+    if not columns:
+        raise RowError("header names no currency columns")
+    return columns
+
+
+def decode_hist_csv(data: bytes) -> Iterator[Decoded]:
+    try:
+        if is_zip(data):
+            data = single_member_zip(data, ".csv")
+        text = decode_text(data)
+    except RowError as exc:
+        yield file_rejection(exc, data)
+        return
+    rows = csv_rows(text)
+    header = next(rows, None)
+    if header is None:
+        yield Rejection(None, "empty file: no header row", "")
+        return
+    try:
+        columns = _currency_columns(header)
+    except RowError as exc:
+        yield Rejection(None, str(exc), payload_of(header))
+        return
+    width = len(header)
+    for number, fields in enumerate(rows, start=1):
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if len(fields) != width:
+            yield Rejection(
+                number, f"expected {width} fields, got {len(fields)}", payload_of(fields)
+            )
+            continue
+        try:
+            rate_date = parse_date(fields[0], DATE_FORMATS, "Date")
+            values = []
+            for index, currency in columns:
+                if fields[index].strip() in MISSING_TOKENS:
+                    continue  # not quoted that day
+                values.append((currency, parse_number(fields[index], currency)))
+        except RowError as exc:
+            yield Rejection(number, str(exc), payload_of(fields))
+            continue
+        for currency, rate in values:
+            yield Record(
+                number,
+                {
+                    "file_kind": "hist_csv",
+                    "rate_date": rate_date,
+                    "currency": currency,
+                    "rate_per_eur": rate,
+                },
+            )
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def decode_daily_xml(data: bytes) -> Iterator[Decoded]:
+    if not data.strip():
+        yield Rejection(None, "empty file: no XML document", "")
+        return
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        yield file_rejection(RowError(f"not well-formed XML: {exc}"), data)
+        return
+    if _local(root.tag) != "Envelope":
+        yield file_rejection(RowError(f"root element is {_local(root.tag)!r}, not Envelope"), data)
+        return
+    dated = [e for e in root.iter() if _local(e.tag) == "Cube" and "time" in e.attrib]
+    if not dated:
+        yield file_rejection(RowError("no Cube element with a time attribute"), data)
+        return
+    number = 0
+    for day in dated:
+        for cube in day:
+            if _local(cube.tag) != "Cube":
+                continue
+            number += 1
+            try:
+                rate_date = parse_date(day.attrib["time"], DATE_FORMATS, "time")
+                currency = (cube.attrib.get("currency") or "").strip()
+                if len(currency) != CURRENCY_LENGTH or not currency.isalpha():
+                    raise RowError(f"bad currency attribute {currency!r}")
+                rate = parse_number(cube.attrib.get("rate"), f"rate[{currency}]")
+            except RowError as exc:
+                yield Rejection(number, str(exc), payload_of_cube(day, cube))
+                continue
+            yield Record(
+                number,
+                {
+                    "file_kind": "daily_xml",
+                    "rate_date": rate_date,
+                    "currency": currency,
+                    "rate_per_eur": rate,
+                },
+            )
+
+
+def decode(data: bytes, source_name: str) -> Iterator[Decoded]:
+    base = source_name.rsplit("/", 1)[-1].lower()
+    if base.endswith(".xml"):
+        yield from decode_daily_xml(data)
+    else:
+        yield from decode_hist_csv(data)
+
+
+EUROFXREF = SourceFormat(
+    name="ecb_eurofxref",
+    iso="ECB",
+    description="ECB euro reference rates: history CSV/zip (de-pivoted) and daily XML",
+    columns=(
+        ("file_kind", "VARCHAR"),
+        ("rate_date", "DATE"),
+        ("currency", "VARCHAR"),
+        ("rate_per_eur", "DOUBLE"),
+    ),
+    filename=r"^eurofxref-(hist[\w.-]*\.(csv|zip)|daily[\w.-]*\.xml|hist-90d[\w.-]*\.xml)$",
+    decode=decode,
+)
+
+FORMATS = (EUROFXREF,)
