@@ -20,9 +20,9 @@ DAYS = [date(2024, 3, 10), date(2024, 11, 3), date(2025, 1, 31)]
 FORMAT_NAMES = {f.name for f in FORMATS}
 
 
-@pytest.mark.parametrize("name", sorted(LMP_SOURCES))
-def test_lmp_source_file_is_claimed_by_its_format(name):
-    source = LMP_SOURCES[name]
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_source_file_is_claimed_by_its_format(name):
+    source = SOURCES[name]
     assert source.format_name in FORMAT_NAMES
     for day in DAYS:
         source_file = source.source_file(day, doc_id="1280076656")

@@ -173,6 +173,8 @@ SAMPLES: tuple[Sample, ...] = (
         day=D(2025, 5, 9),
         zipped_as="eurofxref-hist.csv",
     ),
+    # A compilation of RGGI/CARB auction results (MANIFEST.md): no agency URL serves it.
+    _s("carbon/carbon-auction-results.csv", path="/replay/carbon/carbon-auction-results.csv"),
     _s("fred/CPIAUCSL.csv", source="fred_cpiaucsl_csv", day=D(2025, 8, 1)),
     _s("eia/RNGWHHDd.xls", source="eia_henry_hub_daily_xls", day=D(2024, 7, 9)),
     _s(

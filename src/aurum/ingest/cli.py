@@ -42,7 +42,7 @@ def cmd_fetch(settings: Settings, args) -> int:
     from aurum.db import connect
     from aurum.db.migrations import apply_migrations
     from aurum.ingest.http import HttpFetcher
-    from aurum.ingest.pipeline import ingest_day
+    from aurum.ingest.pipeline import ingest_days
     from aurum.ingest.publish import stderr_progress
     from aurum.ingest.sources import SOURCES
     from aurum.kafka.producer import ConfirmingProducer
@@ -59,25 +59,23 @@ def cmd_fetch(settings: Settings, args) -> int:
     fetcher = HttpFetcher()
     base_url = args.base_url or settings.source_base_url
     with connect(settings.pg_dsn) as conn:
-        for day in _days(args.date, args.to):
-            result = ingest_day(
-                source,
-                day,
-                fetcher=fetcher,
-                producer=producer,
-                watermark_conn=conn,
-                watermark_key=args.watermark_key,
-                base_url=base_url,
-                progress=stderr_progress,
-            )
-            print(
-                f"{source.name} {day}: {result.status}, {result.rows} rows, "
-                f"{result.dead_letters} dead letters, "
-                f"watermark {result.watermark.isoformat() if result.watermark else 'unchanged'}"
-            )
-            if not result.ok:
-                return 1
-    return 0
+        results = ingest_days(
+            source,
+            _days(args.date, args.to),
+            fetcher=fetcher,
+            producer=producer,
+            watermark_conn=conn,
+            watermark_key=args.watermark_key,
+            base_url=base_url,
+            progress=stderr_progress,
+        )
+    for result in results:
+        watermark = result.watermark.isoformat() if result.watermark else "unchanged"
+        print(
+            f"{source.name} {result.day}: {result.status}, {result.rows} rows, "
+            f"{result.dead_letters} dead letters, watermark {watermark}"
+        )
+    return 0 if all(r.ok for r in results) else 1
 
 
 def cmd_publish_file(settings: Settings, args) -> int:

@@ -80,7 +80,7 @@ class SourceFormat:
     columns: tuple[tuple[str, str], ...]
     filename: str
     decode: Callable[[bytes, str], Iterator[Decoded]]
-    aliases: Mapping[str, str] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         for column, column_type in self.columns:

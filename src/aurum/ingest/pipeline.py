@@ -110,3 +110,14 @@ def ingest_day(
             watermark_conn, source.name, end_of_day, key=watermark_key
         )
     return result
+
+
+def ingest_days(source: Source, days: list[date], **kwargs) -> list[DayResult]:
+    """Days oldest first; stops at the first failed day so the watermark never passes it."""
+    results = []
+    for day in sorted(days):
+        result = ingest_day(source, day, **kwargs)
+        results.append(result)
+        if not result.ok:
+            break
+    return results

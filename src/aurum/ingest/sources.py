@@ -347,9 +347,7 @@ _LMP_SOURCES = (
     ),
 )
 
-# Reference feeds. Their format names follow the reference-feed decoders being built in
-# parallel; the lead reconciles the names at merge, so tests check only LMP sources'
-# format claims for now.
+# Reference feeds (decoders in aurum.ingest.decoders.reference).
 _REFERENCE_SOURCES = (
     Source(
         name="ecb_eurofxref_daily",
@@ -376,7 +374,7 @@ _REFERENCE_SOURCES = (
         format_name="fred_series_observations",
         base_url="https://fred.stlouisfed.org",
         path_template="/graph/fredgraph.csv?id=CPIAUCSL",
-        file_template="CPIAUCSL_{day:%Y-%m-%d}.csv",
+        file_template="CPIAUCSL.csv",  # the whole series, re-fetched
         conditional=False,
         reference=True,
         description="FRED CPIAUCSL, fredgraph CSV download (whole series)",
@@ -394,10 +392,10 @@ _REFERENCE_SOURCES = (
     ),
     Source(
         name="eia_henry_hub_daily_xls",
-        format_name="eia_henry_hub_xls",
+        format_name="eia_hist_xls",
         base_url="https://www.eia.gov",
         path_template="/dnav/ng/hist_xls/RNGWHHDd.xls",
-        file_template="RNGWHHDd_{day:%Y-%m-%d}.xls",
+        file_template="RNGWHHDd.xls",  # the whole series, re-fetched
         conditional=True,
         reference=True,
         description="EIA Henry Hub natural gas spot price, daily history (XLS)",
@@ -452,7 +450,7 @@ _REFERENCE_SOURCES = (
     ),
     Source(
         name="nyiso_pal",
-        format_name="nyiso_pal_load",
+        format_name="nyiso_pal",
         base_url=NYISO_MIS,
         path_template="/public/csv/pal/{day:%Y%m%d}pal.csv",
         file_template="{day:%Y%m%d}pal.csv",
@@ -463,7 +461,7 @@ _REFERENCE_SOURCES = (
     ),
     Source(
         name="isone_hourlysysload",
-        format_name="isone_ws_hourlysysload",
+        format_name="isone_ws_hourly_load",
         base_url=ISONE_WS,
         path_template="/api/v1.1/hourlysysload/day/{day:%Y%m%d}",
         file_template="isone_ws_v1.1_hourlysysload_day_{day:%Y%m%d}.json",

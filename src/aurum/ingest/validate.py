@@ -28,8 +28,11 @@ def validated(
 ) -> Iterator[tuple[Record, Invalid | None]]:
     """Each record with the first rule it breaks, or None."""
     seen: dict[tuple, int] = {}
-    price_columns = [c for c, t in source_format.columns if t == "DOUBLE"]
-    needs_location = "location_id" in source_format.aliases
+    # Only LMP formats (those with the standard aliases) hold $/MWh in every DOUBLE
+    # column; load, fuel and FX columns have units of their own.
+    is_lmp = bool(source_format.aliases)
+    price_columns = [c for c, t in source_format.columns if t == "DOUBLE"] if is_lmp else []
+    needs_location = is_lmp
     for record in records:
         fingerprint = tuple(sorted(record.values.items(), key=lambda kv: kv[0]))
         first = seen.setdefault(fingerprint, record.row_number)

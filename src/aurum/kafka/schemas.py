@@ -56,7 +56,10 @@ def _nullable(avro_type: Any, doc: str | None = None) -> dict[str, Any]:
 def landing_schema(source_format: SourceFormat) -> dict[str, Any]:
     """The Avro record for one landed row of `source_format`: aliases, columns, provenance."""
     fields: list[dict[str, Any]] = []
+    columns = set(source_format.column_names)
     for alias in LMP_ALIASES if source_format.aliases else ():
+        if alias in columns:  # the column already carries it (ISO-NE's location_id); no twin
+            continue
         avro_type = _ALIAS_TYPES.get(alias, "string")
         fields.append({"name": alias, **_nullable(avro_type, "standard alias")})
     for column, column_type in source_format.columns:

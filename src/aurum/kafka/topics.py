@@ -8,7 +8,20 @@ DLQ_TOPIC = "aurum.ingest.error.v1"
 SCENARIO_REQUEST_TOPIC = "scenario.request.v1"
 
 # Reference feeds publish by dataset, not by ISO (roadmap: aurum.ref.fx.daily.v1 …).
-REFERENCE_TOPICS: dict[str, str] = {}
+# Formats sharing a topic are told apart by the `aurum.format` header.
+REFERENCE_TOPICS: dict[str, str] = {
+    "ecb_eurofxref": "aurum.ref.fx.daily.v1",
+    "fred_series_observations": "aurum.ref.cpi.monthly.v1",
+    "eia_hist_xls": "aurum.ref.fuel.eia.v1",
+    "eia_api_v2_series": "aurum.ref.fuel.eia.v1",
+    "carbon_auction_results": "aurum.ref.carbon.allowance.v1",
+    "noaa_ghcnd_stations": "aurum.ref.weather.stations.v1",
+    "pjm_hrl_load_metered": "aurum.ref.load.hourly.v1",
+    "nyiso_pal": "aurum.ref.load.hourly.v1",
+    "isone_ws_hourly_load": "aurum.ref.load.hourly.v1",
+    "isone_ws_load_forecast": "aurum.ref.load.forecast.v1",
+    "isone_ws_locations": "aurum.ref.iso.locations.v1",
+}
 
 LMP_ISOS = ("CAISO", "PJM", "MISO", "ERCOT", "NYISO", "SPP", "ISONE")
 
@@ -20,6 +33,6 @@ def lmp_topic(iso_code: str) -> str:
 def topic_for(source_format: SourceFormat) -> str:
     if source_format.name in REFERENCE_TOPICS:
         return REFERENCE_TOPICS[source_format.name]
-    if source_format.iso in LMP_ISOS:
+    if source_format.aliases:  # LMP formats carry the standard aliases
         return lmp_topic(source_format.iso)
     raise LookupError(f"no topic for source format {source_format.name!r}")
