@@ -60,12 +60,16 @@ def split_top_level(text: str, sep: str = ",") -> list[str]:
     return parts
 
 
-_ITEM = re.compile(r"^cast\((?P<expr>.*)\s+as\s+(?P<type>\w+)\)\s+as\s+`?(?P<name>\w+)`?$", re.S | re.I)
+_ITEM = re.compile(
+    r"^cast\((?P<expr>.*)\s+as\s+(?P<type>\w+)\)\s+as\s+`?(?P<name>\w+)`?$", re.S | re.I
+)
 
 
 def select_fields(query: str) -> list[tuple[str, str]]:
     """(name, SeaTunnel type) for each `cast(expr as type) as name` of the outer select."""
-    match = re.search(r"^\s*select\s+(?P<items>.*?)\s+from\s+\w+\s*(where\s.*)?$", query, re.S | re.I)
+    match = re.search(
+        r"^\s*select\s+(?P<items>.*?)\s+from\s+\w+\s*(where\s.*)?$", query, re.S | re.I
+    )
     assert match, f"query is not a single select … from <input>: {query[:200]}"
     fields = []
     for item in split_top_level(match.group("items")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from seatunnel_helpers import parse, render_sample, sample_variables
 
 from aurum.seatunnel import render as render_module
 from aurum.seatunnel.render import (
@@ -15,8 +16,6 @@ from aurum.seatunnel.render import (
     render_template,
     template_names,
 )
-
-from seatunnel_helpers import parse, render_sample, sample_variables
 
 EXPECTED_TEMPLATES = {
     "caiso_lmp_to_kafka",
@@ -81,7 +80,13 @@ def test_unknown_template_is_an_error():
 
 @pytest.mark.parametrize(
     "value",
-    ['evil" } sink { Console {} } x = "', "a}b{c", "#not a comment", "${AURUM_SECRET}", "back\\slash"],
+    [
+        'evil" } sink { Console {} } x = "',
+        "a}b{c",
+        "#not a comment",
+        "${AURUM_SECRET}",
+        "back\\slash",
+    ],
 )
 def test_values_are_escaped_into_one_hocon_string(value):
     config = parse(render_sample("pjm_lmp_to_kafka", pjm_api_key=value, kafka_bootstrap=value))

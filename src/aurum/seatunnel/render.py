@@ -146,7 +146,9 @@ def template_path(template_name: str, directory: Path = JOBS_DIR) -> Path:
 
 
 def template_names(directory: Path = JOBS_DIR) -> list[str]:
-    return sorted(p.name.removesuffix(TEMPLATE_SUFFIX) for p in directory.glob(f"*{TEMPLATE_SUFFIX}"))
+    return sorted(
+        p.name.removesuffix(TEMPLATE_SUFFIX) for p in directory.glob(f"*{TEMPLATE_SUFFIX}")
+    )
 
 
 def load_template(template_name: str, directory: Path = JOBS_DIR) -> Template:
@@ -164,7 +166,9 @@ def _render_value(template: str, p: Placeholder, raw: object) -> str:
         if p.context != "bare":
             raise TemplateError(f"{template}: {{{{ {p.name} | int }}}} must stand as a whole value")
         if not re.fullmatch(r"-?\d+", value):
-            raise TemplateError(f"{template}: variable {p.name!r} must be an integer, got {value!r}")
+            raise TemplateError(
+                f"{template}: variable {p.name!r} must be an integer, got {value!r}"
+            )
         return value
     if p.filter == "sql":
         value = "'" + value.replace("'", "''") + "'"
@@ -213,9 +217,9 @@ def env_defaults(template: Template, environ: Mapping[str, str] | None = None) -
         for name, env in ENV_DEFAULTS.items()
         if name in template.variables and env in environ
     }
-    if "pg_jdbc_url" in template.variables and "pg_jdbc_url" not in values:
-        if "AURUM_PG_DSN" in environ:
-            values["pg_jdbc_url"] = jdbc_url_from_dsn(environ["AURUM_PG_DSN"])
+    derive_jdbc = "pg_jdbc_url" in template.variables and "pg_jdbc_url" not in values
+    if derive_jdbc and "AURUM_PG_DSN" in environ:
+        values["pg_jdbc_url"] = jdbc_url_from_dsn(environ["AURUM_PG_DSN"])
     return values
 
 
