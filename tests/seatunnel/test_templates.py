@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import zipfile
+from pathlib import Path
 
 import pytest
 from seatunnel_helpers import (
@@ -177,3 +180,111 @@ def test_timescale_query_enriches_from_the_registry():
     params = re.findall(r"cast\(\? as [\w ]+\) as (\w+)", query)
     assert params == fields
     assert set(LMP_ALIASES) <= set(fields)
+
+
+# --- the templates against the real sample files' shapes -------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+_STEP = re.compile(r"\.(\w[\w-]*)|\.\*|\['([^']+)'\]|\[\*\]|\[(\d+)\]")
+
+
+def json_path(document, path: str) -> list:
+    """The JsonPath subset the templates use: .key, ['key'], [*], [n], .*"""
+    assert path.startswith("$"), path
+    nodes, rest = [document], path[1:]
+    while rest:
+        step = _STEP.match(rest)
+        assert step, f"unsupported JsonPath step in {path!r} at {rest!r}"
+        key = step.group(1) or step.group(2)
+        nxt = []
+        for node in nodes:
+            if key is not None:
+                if isinstance(node, dict) and key in node:
+                    nxt.append(node[key])
+            elif step.group(3) is not None:
+                nxt.append(node[int(step.group(3))])
+            else:  # [*] or .*
+                nxt.extend(node.values() if isinstance(node, dict) else node)
+        nodes, rest = nxt, rest[step.end() :]
+    return nodes
+
+
+JSON_SAMPLES = {
+    "ercot_lmp_to_kafka": "sample_data/ercot/api_np6-905-cd_spp_node_zone_hub_2026-09-28_sample.json",
+    "miso_lmp_to_kafka": "sample_data/miso/GetRealTimeFiveMinExPost_Current_subset.json",
+    "eia_fuel_to_kafka": "sample_data/eia/eia_v2_natural-gas_pri_fut_weekly_RNGC4_1993-12-24.json",
+    "isone_lmp_to_kafka": "tests/fixtures/isone/isone_ws_v1.1_hourlylmp_da_final_day_20241103.json",
+}
+
+
+@pytest.mark.parametrize(("name", "sample"), sorted(JSON_SAMPLES.items()))
+def test_json_field_paths_read_every_row_of_the_sample(name, sample):
+
+    document = json.loads((ROOT / sample).read_text())
+    source = parse(render_sample(name))["source"]["Http"]
+    columns = {field: json_path(document, path) for field, path in source["json_field"].items()}
+    lengths = {field: len(values) for field, values in columns.items()}
+    assert len(set(lengths.values())) == 1, lengths  # SeaTunnel zips the lists by index
+    assert next(iter(lengths.values())) > 0
+    assert list(source["json_field"]) == list(source["schema"]["fields"])
+
+
+def test_isone_offset_substrings_match_the_decoder():
+    """The Sql transform's 1-based substring positions give the decoder's utc_offset_minutes."""
+    query = output_transform(lmp_config("isone_lmp_to_kafka"))["query"]
+    for fragment in (
+        "substring(begin_date, 24, 1) = '-'",
+        "substring(begin_date, 25, 2)",
+        "substring(begin_date, 28, 2)",
+        "substring(begin_date, 1, 19)",
+    ):
+        assert fragment in query
+    sample = JSON_SAMPLES["isone_lmp_to_kafka"]
+    path = ROOT / sample
+    source_format = next(f for f in FORMATS if f.name == "isone_ws_lmp")
+    records = [
+        r for r in source_format.decode(path.read_bytes(), path.name) if hasattr(r, "values")
+    ]
+    assert records
+    for record in records:
+        text = record.values["begin_date"]
+        sign = -1 if text[23] == "-" else 1
+        minutes = sign * (int(text[24:26]) * 60 + int(text[27:29]))
+        assert minutes == record.values["utc_offset_minutes"], text
+
+
+def test_pjm_schema_has_every_data_miner_column():
+    fields = set(parse(render_sample("pjm_lmp_to_kafka"))["source"]["Http"]["schema"]["fields"])
+    for sample in sorted((ROOT / "sample_data" / "pjm").glob("*lmps*.csv")):
+        header = sample.read_text().splitlines()[0].split(",")
+        assert set(header) <= fields, sample.name
+
+
+CSV_SAMPLES = {
+    "nyiso_lmp_to_kafka": ("sample_data/nyiso/20220718damlbmp_zone.csv", "time_stamp"),
+    "spp_lmp_to_kafka": ("sample_data/spp/DA-LMP-SL-202606010100_subset.csv", "interval_text"),
+}
+
+
+@pytest.mark.parametrize(("name", "sample"), sorted(CSV_SAMPLES.items()))
+def test_text_schema_matches_the_sample_header(name, sample):
+    path, first_field = sample
+    lines = (ROOT / path).read_text().splitlines()
+    config = parse(render_sample(name))
+    fields = list(config["source"]["Http"]["schema"]["fields"])
+    assert len(fields) == len(lines[0].split(",")) == len(lines[1].split(","))
+    assert '"' not in lines[0] + lines[1], "text + field_delimiter cannot read quoted CSV"
+    header_literal = lines[0].split(",")[0].replace("'", "''")
+    assert f"where {first_field} <> '{header_literal}'" in output_transform(config)["query"]
+
+
+def test_caiso_schema_matches_the_oasis_csv_header():
+
+    (path,) = (ROOT / "sample_data" / "caiso").glob("*.zip")
+    with zipfile.ZipFile(path) as archive:
+        (member,) = archive.namelist()
+        header = archive.read(member).decode().splitlines()[0].split(",")
+    fields = list(
+        parse(render_sample("caiso_lmp_to_kafka"))["source"]["LocalFile"]["schema"]["fields"]
+    )
+    assert [f.replace("group_number", "group") for f in fields] == [h.lower() for h in header]
