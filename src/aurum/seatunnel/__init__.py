@@ -1,0 +1,1 @@
+"""SeaTunnel job templates: rendering with strict variable checking (see render.py)."""
