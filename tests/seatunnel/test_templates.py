@@ -155,7 +155,7 @@ def test_reference_templates_fields_are_snake_case_and_documented(name, topic):
         assert re.fullmatch(r"[a-z][a-z0-9_]*", field), field
         assert re.search(rf"\b{field}\b", documented), f"{name}: {field} not in the header"
         assert seatunnel_type in SEATUNNEL_TO_AVRO
-    assert [n for n, _ in fields][-3:] == ["source_file", "source_row", "fetched_at"]
+    assert [n for n, _ in fields][-4:] == ["source_file", "source_row", "source_item", "fetched_at"]
 
 
 def timescale_config():

@@ -56,14 +56,19 @@ def _nullable(avro_type: Any, doc: str | None = None) -> dict[str, Any]:
 def landing_schema(source_format: SourceFormat) -> dict[str, Any]:
     """The Avro record for one landed row of `source_format`: aliases, columns, provenance."""
     fields: list[dict[str, Any]] = []
-    columns = set(source_format.column_names)
-    for alias in LMP_ALIASES if source_format.aliases else ():
-        if alias in columns:  # the column already carries it (ISO-NE's location_id); no twin
-            continue
-        avro_type = _ALIAS_TYPES.get(alias, "string")
-        fields.append({"name": alias, **_nullable(avro_type, "standard alias")})
+    column_types = dict(source_format.columns)
+    aliases = [a for a in LMP_ALIASES if source_format.aliases]
+    # Aliases first; an alias that is itself a column (ISO-NE's location_id) is that
+    # column, emitted once: Java Avro refuses two fields of one name.
+    for alias in aliases:
+        if alias in column_types:
+            fields.append({"name": alias, **_nullable(_AVRO_TYPES[column_types[alias]])})
+        else:
+            avro_type = _ALIAS_TYPES.get(alias, "string")
+            fields.append({"name": alias, **_nullable(avro_type, "standard alias")})
     for column, column_type in source_format.columns:
-        fields.append({"name": column, **_nullable(_AVRO_TYPES[column_type])})
+        if column not in aliases:
+            fields.append({"name": column, **_nullable(_AVRO_TYPES[column_type])})
     fields += [
         {"name": "source_file", "type": "string", "doc": "file or request the row came from"},
         {"name": "source_row", "type": "long", "doc": "1-based data row within source_file"},
