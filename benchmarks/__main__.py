@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import lmp_normalisation
+from benchmarks import ingest_throughput, lmp_normalisation
 
-BENCHMARKS = {"lmp_normalisation": lmp_normalisation.main}
+BENCHMARKS = {
+    "lmp_normalisation": lmp_normalisation.main,
+    "ingest_throughput": ingest_throughput.main,
+}
 
 
 def main(argv: list[str]) -> int:

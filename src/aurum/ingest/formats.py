@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from aurum.ingest.records import Decoded
@@ -91,17 +92,28 @@ class SourceFormat:
             if not expression.startswith("=") and expression not in names:
                 raise ValueError(f"{self.name}: alias {alias} names unknown column {expression}")
 
+    @cached_property
+    def _alias_plan(self) -> tuple[tuple[str, str | None, Any], ...]:
+        """(alias, column to read or None, constant) — parsed once, used per row."""
+        plan = []
+        for alias, expression in self.aliases.items():
+            if expression == "=":
+                plan.append((alias, None, None))
+            elif expression.startswith("="):
+                literal = expression[1:]
+                plan.append((alias, None, int(literal) if alias == "interval_seconds" else literal))
+            else:
+                plan.append((alias, expression, None))
+        return tuple(plan)
+
     def alias_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The alias fields for one landed row (constants as strings, except interval_seconds)."""
         out: dict[str, Any] = {}
-        for alias, expression in self.aliases.items():
-            if expression == "=":
-                out[alias] = None
-            elif expression.startswith("="):
-                literal = expression[1:]
-                out[alias] = int(literal) if alias == "interval_seconds" else literal
+        for alias, column, constant in self._alias_plan:
+            if column is None:
+                out[alias] = constant
             else:
-                value = values.get(expression)
+                value = values.get(column)
                 out[alias] = None if value is None else str(value)
         return out
 

@@ -34,7 +34,7 @@ def validated(
     price_columns = [c for c, t in source_format.columns if t == "DOUBLE"] if is_lmp else []
     needs_location = is_lmp
     for record in records:
-        fingerprint = tuple(sorted(record.values.items(), key=lambda kv: kv[0]))
+        fingerprint = tuple(record.values.values())  # decoders emit columns in a fixed order
         first = seen.setdefault(fingerprint, record.row_number)
         if first != record.row_number:
             yield record, Invalid("duplicate_row", f"exact duplicate of row {first}")
