@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Start Aurum's local services (default: all), installing what is missing first.
+#
+#   scripts/services/up.sh [postgres|redis|kafka ...]
+#
+# Idempotent: a running service is left alone. Services start in parallel, and the
+# Kafka jar download overlaps the Debian package install. Each waits for readiness
+# (bounded by AURUM_SERVICES_TIMEOUT, default 90 s). Exit status 1 if any failed.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+parse_services "$@"
+t0="$(now)"
+mkdir -p "$LOG_DIR"
+
+declare -A jobs=()
+start_bg() {
+	local s="$1"
+	(
+		t="$(now)"
+		if "$SERVICES_DIR/$s.sh" up 2> >(sed -u "s/^/[$s] /" >&2); then
+			log "[$s] up in $(elapsed "$t")s"
+		else
+			log "[$s] FAILED after $(elapsed "$t")s"
+			exit 1
+		fi
+	) &
+	jobs[$s]=$!
+}
+
+want() { [[ " ${SERVICES[*]} " == *" $1 "* ]]; }
+
+# Kafka first: resolving its jars (cold: ~40 s) is the slowest step and needs no apt.
+want kafka && start_bg kafka
+# One apt-get run for both Debian services instead of two competing for the dpkg lock.
+debs=()
+want postgres && debs+=(postgresql)
+want redis && debs+=(redis-server)
+((${#debs[@]})) && ensure_debs "${debs[@]}"
+want postgres && start_bg postgres
+want redis && start_bg redis
+
+failed=()
+for s in "${SERVICES[@]}"; do
+	wait "${jobs[$s]}" || failed+=("$s")
+done
+log "services: ${SERVICES[*]} in $(elapsed "$t0")s total"
+"$SERVICES_DIR/status.sh" "${SERVICES[@]}" || true
+if ((${#failed[@]})); then
+	die "failed to start: ${failed[*]} (logs in $LOG_DIR)"
+fi
