@@ -158,7 +158,8 @@ cmd_up() {
 	local cmd pid
 	mapfile -t cmd < <(java_cmd)
 	# setsid: the broker must outlive this script and its terminal or make's process group.
-	setsid "${cmd[@]}" kafka.Kafka "$KAFKA_CONF" >>"$KAFKA_STDOUT" 2>&1 </dev/null &
+	(close_extra_fds && exec setsid "${cmd[@]}" kafka.Kafka "$KAFKA_CONF") \
+		>>"$KAFKA_STDOUT" 2>&1 </dev/null &
 	pid=$!
 	echo "$pid" >"$KAFKA_PID"
 	wait_ready "$pid"

@@ -67,6 +67,17 @@ pid_alive() {
 	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker"
 }
 
+# Closes every inherited file descriptor above 2 in the calling (sub)shell. A daemon
+# must not keep, say, the pipe of `up.sh | tee` or of up.sh's log prefixer open: the
+# reader would wait for EOF for as long as the service runs.
+close_extra_fds() {
+	local fd
+	for fd in /proc/"$BASHPID"/fd/*; do
+		fd="${fd##*/}"
+		if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+	done
+}
+
 # wait_until TIMEOUT DESCRIPTION COMMAND... -> polls COMMAND every 0.2 s
 wait_until() {
 	local timeout="$1" what="$2" deadline

@@ -31,9 +31,9 @@ pg_bindir() {
 # as anyone else we run them as that user.
 as_pg() {
 	if ((EUID == 0)); then
-		(cd "$PG_HOME" && runuser -u postgres -- "$@")
+		(cd "$PG_HOME" && close_extra_fds && exec runuser -u postgres -- "$@")
 	else
-		"$@"
+		(close_extra_fds && exec "$@")
 	fi
 }
 

@@ -50,7 +50,7 @@ cmd_up() {
 			die "port $AURUM_REDIS_PORT is taken by $(port_owner "$AURUM_REDIS_PORT"); set AURUM_REDIS_PORT"
 		fi
 		write_conf
-		redis-server "$REDIS_CONF" || die "redis-server failed to start; see $REDIS_LOG"
+		(close_extra_fds && exec redis-server "$REDIS_CONF") || die "redis-server failed to start; see $REDIS_LOG"
 	fi
 	wait_until "$AURUM_SERVICES_TIMEOUT" "redis on 127.0.0.1:$AURUM_REDIS_PORT" ready ||
 		die "redis is not ready; see $REDIS_LOG"
