@@ -2,10 +2,13 @@
 # A single-node Kafka 4.1 broker in KRaft mode (broker + controller in one JVM), run
 # from the jars on Maven Central (no Kafka tarball is reachable here).
 #
-#   scripts/services/kafka.sh install|up|down|status
+#   scripts/services/kafka.sh install|up|down|status|lock|debs
 #
-# install  resolves scripts/services/kafka/pom.xml into .cache/kafka/lib (once; Maven's
-#          local repository is .cache/m2)
+# install  puts the broker's jars in .cache/kafka/lib (once): the jars listed in
+#          kafka/jars.lock straight from Maven Central (parallel, SHA-256 checked), or,
+#          if the lock does not match kafka/pom.xml, whatever Maven resolves from the pom
+#          (local repository .cache/m2)
+# lock     regenerates kafka/jars.lock from kafka/pom.xml with Maven
 # up       writes var/kafka/server.properties, formats var/kafka/data once, starts
 #          kafka.Kafka in the background and waits for a metadata request to succeed
 set -euo pipefail
@@ -29,32 +32,94 @@ java_major() {
 		awk -F'= ' '/java.specification.version/ { print $2 }' | cut -d. -f1
 }
 
+pom_hash() { sha256sum "$KAFKA_SRC/pom.xml" | cut -d' ' -f1; }
+
+# The Debian packages Kafka needs that are missing (up.sh installs them with the others
+# in one apt-get run): a Java 17 runtime, and curl for the locked-jar download.
+cmd_debs() {
+	command -v java >/dev/null || echo openjdk-17-jre-headless
+	command -v curl >/dev/null || echo curl
+}
+
+# mvn_resolve DIR [LAYOUT] -> copy the pom's runtime dependencies into DIR (flat, or in
+# Maven repository layout when LAYOUT=true). Maven's local repository is .cache/m2.
+mvn_resolve() {
+	command -v mvn >/dev/null || ensure_debs maven
+	local out
+	out="$(mktemp)"
+	# -Daether.connector.basic.threads: more parallel downloads than the default 5.
+	# Output is shown only on failure: Maven 3.8's -q still prints stray ANSI resets.
+	if ! mvn -B -q -f "$KAFKA_SRC/pom.xml" \
+		-Dmaven.repo.local="$CACHE_DIR/m2" -Daether.connector.basic.threads=16 \
+		dependency:copy-dependencies -DincludeScope=runtime \
+		-Dmdep.useRepositoryLayout="${2:-false}" -DoutputDirectory="$1" >"$out" 2>&1; then
+		cat "$out" >&2
+		rm -f "$out"
+		die "Maven could not resolve $KAFKA_SRC/pom.xml"
+	fi
+	rm -f "$out"
+}
+
+# Fast path: the exact jars of jars.lock, 16 downloads at a time, checked against the
+# lock's SHA-256 sums. Returns 1 (caller falls back to Maven) when the lock is stale.
+fetch_locked() {
+	local dir="$1" lock="$KAFKA_SRC/jars.lock"
+	[[ -f $lock ]] && grep -qx "# pom-sha256 $(pom_hash)" "$lock" || {
+		log "kafka: jars.lock does not match pom.xml (refresh it: $0 lock); using Maven"
+		return 1
+	}
+	command -v curl >/dev/null || ensure_debs curl
+	local repo="${AURUM_MAVEN_REPOSITORY:-https://repo.maven.apache.org/maven2}"
+	grep -v '^#' "$lock" | awk -v repo="$repo" -v dir="$dir" '
+		{ n = split($2, part, "/"); printf "%s/%s\n%s/%s\n", repo, $2, dir, part[n] }' |
+		xargs -P 16 -n 2 sh -c 'curl -fsSL --retry 3 --connect-timeout 10 -o "$1" "$0"' || {
+		log "kafka: downloading the locked jars failed; using Maven"
+		return 1
+	}
+	grep -v '^#' "$lock" | awk '{ n = split($2, part, "/"); print $1 "  " part[n] }' |
+		(cd "$dir" && sha256sum --quiet -c -) || die "a downloaded jar does not match jars.lock"
+}
+
 cmd_install() {
-	command -v java >/dev/null || ensure_debs openjdk-17-jre-headless
+	if ! command -v java >/dev/null || ! command -v curl >/dev/null; then
+		mapfile -t debs < <(cmd_debs)
+		ensure_debs "${debs[@]}"
+	fi
 	(($(java_major) >= 17)) || die "Kafka 4.1 needs Java 17 or newer; found $(java_major)"
-	local want
-	want="$(sha256sum "$KAFKA_SRC/pom.xml" | cut -d' ' -f1)"
-	if [[ -f $KAFKA_STAMP && "$(<"$KAFKA_STAMP")" == "$want" ]]; then
+	if [[ -f $KAFKA_STAMP && "$(<"$KAFKA_STAMP")" == "$(pom_hash)" ]]; then
 		return 0
 	fi
-	command -v mvn >/dev/null || ensure_debs maven
 	local start tmp
 	start="$(now)"
 	tmp="$CACHE_DIR/kafka/lib.partial"
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	log "kafka: resolving jars from Maven Central into $KAFKA_LIB"
-	# -Daether.connector.basic.threads: more parallel downloads than the default 5.
-	mvn -B -q -f "$KAFKA_SRC/pom.xml" \
-		-Dmaven.repo.local="$CACHE_DIR/m2" \
-		-Daether.connector.basic.threads=16 \
-		dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" >&2 ||
-		die "Maven could not resolve $KAFKA_SRC/pom.xml"
-	echo "$want" >"$tmp/.resolved-from"
+	log "kafka: fetching jars from Maven Central into $KAFKA_LIB"
+	if ! fetch_locked "$tmp"; then
+		rm -rf "$tmp"
+		mkdir -p "$tmp"
+		mvn_resolve "$tmp"
+	fi
+	pom_hash >"$tmp/.resolved-from"
 	# Swap in the complete directory only, so an interrupted download is never used.
 	rm -rf "$KAFKA_LIB"
 	mv "$tmp" "$KAFKA_LIB"
 	log "kafka: $(find "$KAFKA_LIB" -name '*.jar' | wc -l) jars in $(elapsed "$start")s"
+}
+
+# Regenerates jars.lock from pom.xml with Maven: run after changing pom.xml.
+cmd_lock() {
+	local tmp lock="$KAFKA_SRC/jars.lock"
+	tmp="$(mktemp -d)"
+	mvn_resolve "$tmp" true
+	{
+		echo "# The runtime jars of pom.xml as Maven resolves them (scripts/services/kafka.sh lock)."
+		echo "# kafka.sh install downloads exactly these from Maven Central and checks the sums."
+		echo "# pom-sha256 $(pom_hash)"
+		(cd "$tmp" && find . -name '*.jar' | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum)
+	} >"$lock"
+	rm -rf "$tmp"
+	log "kafka: wrote $lock ($(grep -vc '^#' "$lock") jars)"
 }
 
 write_conf() {
@@ -187,6 +252,6 @@ cmd_status() {
 }
 
 case "${1:-}" in
-install | up | down | status) "cmd_$1" ;;
-*) die "usage: $0 install|up|down|status" ;;
+debs | install | lock | up | down | status) "cmd_$1" ;;
+*) die "usage: $0 debs|install|lock|up|down|status" ;;
 esac

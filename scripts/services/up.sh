@@ -3,8 +3,8 @@
 #
 #   scripts/services/up.sh [postgres|redis|kafka ...]
 #
-# Idempotent: a running service is left alone. Services start in parallel, and the
-# Kafka jar download overlaps the Debian package install. Each waits for readiness
+# Idempotent: a running service is left alone. Missing Debian packages are installed
+# in one apt-get run, then the services start in parallel. Each waits for readiness
 # (bounded by AURUM_SERVICES_TIMEOUT, default 90 s). Exit status 1 if any failed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -30,15 +30,14 @@ start_bg() {
 
 want() { [[ " ${SERVICES[*]} " == *" $1 "* ]]; }
 
-# Kafka first: resolving its jars (cold: ~40 s) is the slowest step and needs no apt.
-want kafka && start_bg kafka
-# One apt-get run for both Debian services instead of two competing for the dpkg lock.
+# One apt-get run for everything missing (nothing, once installed) rather than several
+# competing for the dpkg lock; then the services start in parallel.
 debs=()
 want postgres && debs+=(postgresql)
 want redis && debs+=(redis-server)
+want kafka && mapfile -t -O "${#debs[@]}" debs < <("$SERVICES_DIR/kafka.sh" debs)
 ((${#debs[@]})) && ensure_debs "${debs[@]}"
-want postgres && start_bg postgres
-want redis && start_bg redis
+for s in "${SERVICES[@]}"; do start_bg "$s"; done
 
 failed=()
 for s in "${SERVICES[@]}"; do
