@@ -5,6 +5,7 @@
 #
 # State in var/ is kept; `rm -rf var` after down.sh starts from scratch.
 set -euo pipefail
+# shellcheck source=scripts/services/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 parse_services "$@"

@@ -12,6 +12,7 @@
 # up       writes var/kafka/server.properties, formats var/kafka/data once, starts
 #          kafka.Kafka in the background and waits for a metadata request to succeed
 set -euo pipefail
+# shellcheck source=scripts/services/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 KAFKA_SRC="$SERVICES_DIR/kafka"
@@ -64,12 +65,13 @@ mvn_resolve() {
 # lock's SHA-256 sums. Returns 1 (caller falls back to Maven) when the lock is stale.
 fetch_locked() {
 	local dir="$1" lock="$KAFKA_SRC/jars.lock"
-	[[ -f $lock ]] && grep -qx "# pom-sha256 $(pom_hash)" "$lock" || {
+	if [[ ! -f $lock ]] || ! grep -qx "# pom-sha256 $(pom_hash)" "$lock"; then
 		log "kafka: jars.lock does not match pom.xml (refresh it: $0 lock); using Maven"
 		return 1
-	}
+	fi
 	command -v curl >/dev/null || ensure_debs curl
 	local repo="${AURUM_MAVEN_REPOSITORY:-https://repo.maven.apache.org/maven2}"
+	# shellcheck disable=SC2016  # $0 and $1 belong to the inner sh
 	grep -v '^#' "$lock" | awk -v repo="$repo" -v dir="$dir" '
 		{ n = split($2, part, "/"); printf "%s/%s\n%s/%s\n", repo, $2, dir, part[n] }' |
 		xargs -P 16 -n 2 sh -c 'curl -fsSL --retry 3 --connect-timeout 10 -o "$1" "$0"' || {
@@ -173,7 +175,8 @@ format_storage() {
 	log "kafka: formatting $KAFKA_DATA (cluster id $cluster_id)"
 	local cmd
 	mapfile -t cmd < <(java_cmd)
-	"${cmd[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONF" \
+	# A short-lived tool: the C1-only JIT and the serial GC start it ~1 s faster.
+	"${cmd[@]}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONF" \
 		>>"$KAFKA_STDOUT" 2>&1 || die "formatting Kafka storage failed; see $KAFKA_STDOUT"
 }
 

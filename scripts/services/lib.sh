@@ -1,4 +1,5 @@
 # Shared helpers for scripts/services/*.sh. Sourced, never run.
+# shellcheck shell=bash disable=SC2034  # variables here are used by the sourcing scripts
 #
 # Every service keeps its state in var/<service>/ and its log in var/log/, both under
 # the repository root and git-ignored; downloads are cached in .cache/.

@@ -7,6 +7,7 @@
 # in var/postgres/run, it listens on 127.0.0.1:$AURUM_PG_PORT with trust auth, and the
 # bootstrap superuser is the role `aurum`, owner of the database `aurum`.
 set -euo pipefail
+# shellcheck source=scripts/services/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PG_HOME="$VAR_DIR/postgres"

@@ -6,6 +6,7 @@
 # Not the system service: config, data (RDB snapshots) and pid file in var/redis,
 # log in var/log/redis.log, listening on 127.0.0.1:$AURUM_REDIS_PORT.
 set -euo pipefail
+# shellcheck source=scripts/services/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 REDIS_HOME="$VAR_DIR/redis"

@@ -5,6 +5,7 @@
 #
 # Exit status 0 when every named service is up, 3 otherwise.
 set -euo pipefail
+# shellcheck source=scripts/services/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 parse_services "$@"

@@ -7,6 +7,7 @@
 # in one apt-get run, then the services start in parallel. Each waits for readiness
 # (bounded by AURUM_SERVICES_TIMEOUT, default 90 s). Exit status 1 if any failed.
 set -euo pipefail
+# shellcheck source=scripts/services/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 parse_services "$@"

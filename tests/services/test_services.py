@@ -1,15 +1,17 @@
 """Round trips against the real local services started by `scripts/services/up.sh`.
 
-These tests never skip: a service that is not reachable is a failure whose message
-says how to start it. Connection settings come from the service interface's
+The integration tests never skip: a service that is not reachable is a failure whose
+message says how to start it. Connection settings come from the service interface's
 environment variables (defaults in docs/services.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -17,18 +19,29 @@ import redis
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-pytestmark = pytest.mark.integration
-
 PG_DSN = os.environ.get("AURUM_PG_DSN", "postgresql://aurum@127.0.0.1:55432/aurum")
 REDIS_URL = os.environ.get("AURUM_REDIS_URL", "redis://127.0.0.1:56379/0")
 KAFKA_BOOTSTRAP = os.environ.get("AURUM_KAFKA_BOOTSTRAP", "127.0.0.1:59092")
 START_HINT = "start the local services with `scripts/services/up.sh` (or `make up`)"
+KAFKA_SRC = Path(__file__).resolve().parents[2] / "scripts" / "services" / "kafka"
 
 
 def unreachable(service: str, where: str, error: Exception) -> str:
     return f"{service} is not reachable at {where} ({error}); {START_HINT}"
 
 
+def test_kafka_jar_lock_matches_pom() -> None:
+    """jars.lock is the fast path of kafka.sh install; it must be regenerated with the pom."""
+    pom_hash = hashlib.sha256((KAFKA_SRC / "pom.xml").read_bytes()).hexdigest()
+    lock = (KAFKA_SRC / "jars.lock").read_text().splitlines()
+    assert f"# pom-sha256 {pom_hash}" in lock, "run `scripts/services/kafka.sh lock`"
+    jars = [line.split()[1] for line in lock if not line.startswith("#")]
+    assert any(j.startswith("org/apache/kafka/kafka_2.13/") for j in jars)
+    assert any("/log4j-slf4j-impl/" in j for j in jars), "the broker needs a log4j2 binding"
+    assert len({j.rsplit("/", 1)[1] for j in jars}) == len(jars), "jar file names collide"
+
+
+@pytest.mark.integration
 def test_postgres_round_trip() -> None:
     try:
         conn = psycopg.connect(PG_DSN, connect_timeout=5)
@@ -51,6 +64,7 @@ def test_postgres_round_trip() -> None:
         assert conn.execute("select to_regclass('pg_temp.probe')").fetchone() == (None,)
 
 
+@pytest.mark.integration
 def test_redis_round_trip() -> None:
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5, socket_timeout=5)
     key = f"aurum:test:{uuid.uuid4().hex}"
@@ -75,6 +89,7 @@ def _quiet_logger() -> logging.Logger:
     return logger
 
 
+@pytest.mark.integration
 def test_kafka_produce_consume_round_trip() -> None:
     admin = AdminClient({"bootstrap.servers": KAFKA_BOOTSTRAP, "logger": _quiet_logger()})
     try:
