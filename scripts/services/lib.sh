@@ -51,7 +51,7 @@ port_owner() {
 	local pid
 	pid="$(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)"
 	if [[ -n $pid ]]; then
-		printf 'pid %s (%s)' "$pid" "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)"
+		printf 'pid %s (%s)' "$pid" "$(tr -s '\0 ' ' ' <"/proc/$pid/cmdline" 2>/dev/null | sed 's/ *$//' | cut -c1-120)"
 	else
 		printf 'an unknown process'
 	fi
