@@ -9,6 +9,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 parse_services "$@"
+take_lock
 rc=0
 for s in "${SERVICES[@]}"; do
 	"$SERVICES_DIR/$s.sh" down 2> >(sed -u "s/^/[$s] /" >&2) || rc=1

@@ -68,6 +68,16 @@ pid_alive() {
 	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker"
 }
 
+# Serialises up.sh and down.sh runs of one checkout (say, `make test` and `make up` at
+# once), which would otherwise both try to start the same service. The lock is fd 9;
+# daemons do not inherit it (close_extra_fds), so it is released when the script exits.
+take_lock() {
+	mkdir -p "$VAR_DIR"
+	exec 9>"$VAR_DIR/.services.lock"
+	flock -w "$AURUM_SERVICES_TIMEOUT" 9 ||
+		die "another up.sh/down.sh holds $VAR_DIR/.services.lock"
+}
+
 # Closes every inherited file descriptor above 2 in the calling (sub)shell. A daemon
 # must not keep, say, the pipe of `up.sh | tee` or of up.sh's log prefixer open: the
 # reader would wait for EOF for as long as the service runs.

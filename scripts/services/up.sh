@@ -11,6 +11,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 parse_services "$@"
+take_lock
 t0="$(now)"
 mkdir -p "$LOG_DIR"
 
