@@ -176,15 +176,17 @@ format_storage() {
 	local cmd
 	mapfile -t cmd < <(java_cmd)
 	# A short-lived tool: the C1-only JIT and the serial GC start it ~1 s faster.
-	"${cmd[@]}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONF" \
+	"${cmd[@]}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+		kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONF" \
 		>>"$KAFKA_STDOUT" 2>&1 || die "formatting Kafka storage failed; see $KAFKA_STDOUT"
 }
 
 # Readiness is a real metadata request (kafka_ready.py, confluent-kafka from the
 # project's .venv). Without that venv (up.sh run before `uv sync`) we fall back to
-# the broker's own "Kafka Server started" line plus an open port.
+# the broker's own "Kafka Server started" line, written after byte LOG_OFFSET of the
+# log (earlier runs wrote it too), plus an open port.
 wait_ready() {
-	local pid="$1" python=""
+	local pid="$1" log_offset="${2:-0}" python=""
 	if [[ -x $REPO_ROOT/.venv/bin/python ]] &&
 		"$REPO_ROOT/.venv/bin/python" -c 'import confluent_kafka' 2>/dev/null; then
 		python="$REPO_ROOT/.venv/bin/python"
@@ -200,7 +202,7 @@ wait_ready() {
 	fi
 	log "kafka: no .venv with confluent-kafka; readiness = log line + open port"
 	wait_until "$AURUM_SERVICES_TIMEOUT" "kafka on $BOOTSTRAP" bash -c \
-		"kill -0 $pid && grep -q 'Kafka Server started' '$KAFKA_LOG' 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/$AURUM_KAFKA_PORT)" 2>/dev/null ||
+		"kill -0 $pid && tail -c +$((log_offset + 1)) '$KAFKA_LOG' | grep -q 'Kafka Server started' && (exec 3<>/dev/tcp/127.0.0.1/$AURUM_KAFKA_PORT)" 2>/dev/null ||
 		die "kafka is not ready; see $KAFKA_LOG and $KAFKA_STDOUT"
 }
 
@@ -223,14 +225,15 @@ cmd_up() {
 	done
 	write_conf
 	format_storage
-	local cmd pid
+	local cmd pid log_offset
+	log_offset="$(stat -c %s "$KAFKA_LOG" 2>/dev/null || echo 0)"
 	mapfile -t cmd < <(java_cmd)
 	# setsid: the broker must outlive this script and its terminal or make's process group.
 	(close_extra_fds && exec setsid "${cmd[@]}" kafka.Kafka "$KAFKA_CONF") \
 		>>"$KAFKA_STDOUT" 2>&1 </dev/null &
 	pid=$!
 	echo "$pid" >"$KAFKA_PID"
-	wait_ready "$pid"
+	wait_ready "$pid" "$log_offset"
 	log "kafka: ready at $BOOTSTRAP (log: $KAFKA_LOG)"
 }
 
