@@ -14,10 +14,13 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
 .PHONY: help setup demo test lint unit integration bench clean
 
+include make/services.mk
+
 help:
 	@echo "make demo   install, land the bundled real samples, dbt build on DuckDB, print a summary"
 	@echo "make test   install, lint (ruff, sqlfluff), run every test (unit + integration)"
-	@echo "make bench  benchmarks (not part of make test)"
+	@echo "make bench  benchmarks (not part of make test; the ingest one needs make up)"
+	@echo "make up | down | services-status   local PostgreSQL, Redis, Kafka (docs/services.md)"
 
 $(UV):
 	python3 -m venv $(BOOTSTRAP)
@@ -42,16 +45,20 @@ lint: setup
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	AURUM_DUCKDB_PATH=.cache/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt macros analyses snapshots
 
+# Integration tests talk to the real local services, started (idempotently) first.
 test: setup lint
+	$(SERVICES_UP)
 	$(BIN)/pytest
 
 unit: setup
 	$(BIN)/pytest -m "not integration"
 
 integration: setup
+	$(SERVICES_UP)
 	$(BIN)/pytest -m integration
 
 bench: setup
+	$(SERVICES_UP)
 	$(BIN)/python -m benchmarks
 
 clean:

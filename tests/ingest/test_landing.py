@@ -94,3 +94,25 @@ def test_provenance_columns_are_filled(conn):
 def test_format_for_rejects_names_no_format_claims():
     with pytest.raises(LookupError, match="expected exactly one source format"):
         format_for("notes_2025-01_to_02.csv")
+
+
+def test_records_from_one_source_row_are_numbered_and_rejections_pass_through():
+    from aurum.ingest.records import number_items
+
+    decoded = [
+        Record(1, {"a": 1}),
+        Record(1, {"a": 2}),
+        Rejection(2, "bad", "x"),
+        Record(3, {"a": 3}),
+        Record(3, {"a": 4}),
+        Record(3, {"a": 5}),
+    ]
+    numbered = list(number_items(decoded))
+    assert [(r.row_number, getattr(r, "item", None)) for r in numbered] == [
+        (1, 0),
+        (1, 1),
+        (2, None),
+        (3, 0),
+        (3, 1),
+        (3, 2),
+    ]

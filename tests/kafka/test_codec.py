@@ -108,6 +108,8 @@ def test_validation_flags_duplicates_and_impossible_prices_and_keeps_the_rest():
 
 def test_the_price_bound_applies_to_lmp_formats_only():
     load = format_named("pjm_hrl_load_metered")
-    records = _records("pjm_hrl_load_metered", SAMPLES / "pjm/hrl_load_metered_RTO_2025-01_to_02.csv")
+    records = _records(
+        "pjm_hrl_load_metered", SAMPLES / "pjm/hrl_load_metered_RTO_2025-01_to_02.csv"
+    )
     assert max(r.values["mw"] for r in records) > 100_000  # RTO load in MW, not a price
     assert [p for _, p in validated(load, records) if p] == []

@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from aurum.ingest.formats import PROVENANCE_COLUMNS, SourceFormat
-from aurum.ingest.records import Decoded, Record, Rejection
+from aurum.ingest.records import Decoded, Record, Rejection, number_items
 
 LANDING_SCHEMA = "landing"
 REJECTED_TABLE = "rejected_rows"
@@ -93,7 +93,7 @@ def land_decoded(
     names = source_format.column_names
     rows: list[list] = []
     rejected: list[list] = []
-    for item in decoded:
+    for item in number_items(decoded):
         if isinstance(item, Record):
             rows.append(
                 [item.values.get(name) for name in names]

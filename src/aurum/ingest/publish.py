@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from aurum.ingest.formats import SourceFormat
-from aurum.ingest.records import Record, Rejection, payload_of
+from aurum.ingest.records import Record, Rejection, number_items, payload_of
 from aurum.ingest.validate import validated
 from aurum.kafka.codec import EncodeError, encode_landing, landing_headers
 from aurum.kafka.dead_letters import DeadLetter, publish
@@ -75,12 +75,13 @@ def publish_file(
         )
 
     records: list[Record] = []
-    for item in source_format.decode(data, source_file):
+    for item in number_items(source_format.decode(data, source_file)):
         if isinstance(item, Rejection):
             if item.row_number is None:
                 report.file_rejected = True
-                # A whole-file problem keeps the file itself as the payload (it is the evidence).
-                payload = data if data else item.payload.encode()
+                # A whole-file problem keeps the file itself as the payload (it is the
+                # evidence); an empty file has none, so the letter points at its name.
+                payload = data or item.payload.encode() or None
                 report.dead(letter("decode", "FileRejected", item.reason, payload, None), producer)
             else:
                 report.dead(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -45,6 +45,21 @@ class Rejection:
 
 
 Decoded = Record | Rejection
+
+
+def number_items(decoded: Iterable[Decoded]) -> Iterator[Decoded]:
+    """Number the records each source row yields (0, 1, …) so (row, item) is unique.
+
+    Done once here for every decoder: de-pivoting ones (MISO's 24 hours, ECB's
+    currencies) yield several records per row and need not count them themselves.
+    """
+    row, item = None, 0
+    for entry in decoded:
+        if isinstance(entry, Record):
+            item = item + 1 if entry.row_number == row else 0
+            row = entry.row_number
+            entry = replace(entry, item=item)
+        yield entry
 
 
 class RowError(ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from confluent_kafka import KafkaException
@@ -25,7 +26,27 @@ def ensure_topics(bootstrap_servers: str, topics: Iterable[str], partitions: int
         except KafkaException as exc:  # created meanwhile by another process: fine
             if "TOPIC_ALREADY_EXISTS" not in str(exc):
                 raise
+    _wait_for_leaders(admin, list(topics))
     return created
+
+
+def _wait_for_leaders(admin: AdminClient, topics: list[str], timeout: float = 30.0) -> None:
+    """A new topic is usable once each partition has a leader; until then reads fail."""
+    deadline = time.monotonic() + timeout
+    while True:
+        metadata = admin.list_topics(timeout=10).topics
+        waiting = [
+            t
+            for t in topics
+            if t not in metadata
+            or not metadata[t].partitions
+            or any(p.leader < 0 for p in metadata[t].partitions.values())
+        ]
+        if not waiting:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"topics without a partition leader after {timeout}s: {waiting}")
+        time.sleep(0.2)
 
 
 def all_topics() -> list[str]:

@@ -133,7 +133,6 @@ def decode_report(data: bytes, source_name: str) -> Iterator[Decoded]:
                     "hour_ending": hour_ending,
                     "price": price,
                 },
-                item=hour_ending - 1,
             )
 
 
