@@ -7,7 +7,8 @@ Configured from the environment (the spec's `scripts/ingest/backfill.py` contrac
     AURUM_BACKFILL_DAYS              how many days, ending at --end-date (default 7)
     AURUM_BACKFILL_HISTORY_LIMIT     hard cap on DAYS (default 30); DAYS above it is an
                                      error (exit 2), never silently clipped
-    AURUM_BACKFILL_COMMAND_TEMPLATE  default "aurum-ingest fetch --source {source} --date {date}";
+    AURUM_BACKFILL_COMMAND_TEMPLATE  default "aurum-ingest fetch --source {source} --date {date}
+                                     --watermark-key {watermark_key}";
                                      placeholders {source} {date} (YYYY-MM-DD) {watermark_key}
     AURUM_BACKFILL_COMMAND_SHELL     1/true/yes/on: run the rendered command through /bin/sh;
                                      otherwise split it with shlex and run it without a shell
@@ -40,7 +41,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from aurum.ingest.sources import SOURCES
 
-DEFAULT_TEMPLATE = "aurum-ingest fetch --source {source} --date {date}"
+DEFAULT_TEMPLATE = (
+    "aurum-ingest fetch --source {source} --date {date} --watermark-key {watermark_key}"
+)
 PLACEHOLDERS = frozenset({"source", "date", "watermark_key"})
 TRUTHY = frozenset({"1", "true", "yes", "on"})
 FALSY = frozenset({"", "0", "false", "no", "off"})
