@@ -43,6 +43,27 @@ def summarise(conn: duckdb.DuckDBPyConnection) -> str:
         """
     ).fetchall()
 
+    reference = conn.execute(
+        """
+        select 'FX daily (int_fx__daily_rates)', count(*), min(rate_date), max(rate_date),
+               count(distinct currency) || ' currencies, '
+               || count(*) filter (where is_filled) || ' filled days'
+        from intermediate.int_fx__daily_rates
+        union all
+        select 'CPI monthly (int_cpi__monthly_index)', count(*), min(month_start),
+               max(month_start), 'rebased to ' || min(base_month)
+        from intermediate.int_cpi__monthly_index
+        union all
+        select 'Fuel daily (int_fuel__daily_prices)', count(*), min(price_date), max(price_date),
+               string_agg(distinct series_id || ' ' || currency || '/' || unit, ', ')
+        from intermediate.int_fuel__daily_prices
+        union all
+        select 'Carbon auctions (int_carbon__allowance_prices)', count(*), min(auction_date),
+               max(auction_date), string_agg(distinct program, ', ')
+        from intermediate.int_carbon__allowance_prices
+        """
+    ).fetchall()
+
     out = [
         "LMP rows per ISO and market (market.fct_lmp)",
         _table(
@@ -58,6 +79,7 @@ def summarise(conn: duckdb.DuckDBPyConnection) -> str:
         if len(unregistered) > 20:
             out.append(f"  … and {len(unregistered) - 20} more")
     out.append(f"Rejected source rows (ops.ops_ingest_rejections): {sum(r[1] for r in rejected)}")
+    out += ["", "Reference data", _table(["model", "rows", "from", "to", "notes"], reference)]
     if rejected:
         out.append(_table(["format", "rejected", "example reason"], rejected))
     return "\n".join(out)
