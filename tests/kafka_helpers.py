@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient
 
 from aurum.settings import Settings
@@ -23,6 +24,29 @@ def require_kafka() -> AdminClient:
             f"Kafka is not reachable at {bootstrap()}: run scripts/services/up.sh ({exc})"
         ) from exc
     return admin
+
+
+TRANSIENT = {
+    KafkaError.NOT_LEADER_FOR_PARTITION,
+    KafkaError.LEADER_NOT_AVAILABLE,
+    KafkaError.UNKNOWN_TOPIC_OR_PART,
+    KafkaError._TIMED_OUT,
+    KafkaError._TRANSPORT,
+}
+
+
+def _high_watermark(consumer: Consumer, partition: TopicPartition, timeout: float = 60.0) -> int:
+    """A just-started broker answers NOT_LEADER for a while after metadata shows a leader."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return consumer.get_watermark_offsets(partition, timeout=10)[1]
+        except KafkaException as exc:
+            error = exc.args[0]
+            transient = error.retriable() or error.code() in TRANSIENT
+            if not transient or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def fresh_group(topics: list[str]) -> str:
