@@ -144,13 +144,14 @@ def decode_csv_rows(
 def decode_csv_with_layout(
     data: bytes,
     parse_header: Callable[[list[str]], T],
-    row_to_values: Callable[[list[str], T], dict[str, Any]],
+    row_to_values: Callable[[list[str], T], dict[str, Any] | list[dict[str, Any]]],
 ) -> Iterator[Decoded]:
     """Shared loop for one-header CSV formats.
 
     `parse_header(header) -> layout` raises RowError when the header is not one the
     decoder knows (the whole file is rejected); `row_to_values(fields, layout)`
-    raises RowError for a bad row. Row numbers are 1-based data-row numbers (the
+    raises RowError for a bad row and returns one record's values, or a list of them
+    for a wide row that de-pivots. Row numbers are 1-based data-row numbers (the
     header is row 0), so `row_number` plus one is the line in the file.
     """
     try:
@@ -178,6 +179,9 @@ def decode_csv_with_layout(
             )
             continue
         try:
-            yield Record(number, row_to_values(fields, layout))
+            values = row_to_values(fields, layout)
         except RowError as exc:
             yield Rejection(number, str(exc), payload_of(fields))
+            continue
+        for one in values if isinstance(values, list) else [values]:
+            yield Record(number, one)

@@ -34,11 +34,9 @@ from aurum.ingest.records import (
     Record,
     Rejection,
     RowError,
-    csv_rows,
-    decode_text,
+    decode_csv_with_layout,
     parse_date,
     parse_number,
-    payload_of,
 )
 
 DATE_FORMATS = ("%Y-%m-%d",)
@@ -61,53 +59,29 @@ def _currency_columns(header: list[str]) -> list[tuple[int, str]]:
     return columns
 
 
+def _hist_records(fields: list[str], columns: list[tuple[int, str]]) -> list[dict]:
+    """One wide row (a date, a rate per currency) → one record per quoted currency."""
+    rate_date = parse_date(fields[0], DATE_FORMATS, "Date")
+    return [
+        {
+            "file_kind": "hist_csv",
+            "rate_date": rate_date,
+            "currency": currency,
+            "rate_per_eur": parse_number(fields[index], currency),
+        }
+        for index, currency in columns
+        if fields[index].strip() not in MISSING_TOKENS  # not quoted that day
+    ]
+
+
 def decode_hist_csv(data: bytes) -> Iterator[Decoded]:
-    try:
-        if is_zip(data):
-            data = single_member_zip(data, ".csv")
-        text = decode_text(data)
-    except RowError as exc:
-        yield file_rejection(exc, data)
-        return
-    rows = csv_rows(text)
-    header = next(rows, None)
-    if header is None:
-        yield Rejection(None, "empty file: no header row", "")
-        return
-    try:
-        columns = _currency_columns(header)
-    except RowError as exc:
-        yield Rejection(None, str(exc), payload_of(header))
-        return
-    width = len(header)
-    for number, fields in enumerate(rows, start=1):
-        if not fields or all(not f.strip() for f in fields):
-            continue
-        if len(fields) != width:
-            yield Rejection(
-                number, f"expected {width} fields, got {len(fields)}", payload_of(fields)
-            )
-            continue
+    if is_zip(data):
         try:
-            rate_date = parse_date(fields[0], DATE_FORMATS, "Date")
-            values = []
-            for index, currency in columns:
-                if fields[index].strip() in MISSING_TOKENS:
-                    continue  # not quoted that day
-                values.append((currency, parse_number(fields[index], currency)))
+            data = single_member_zip(data, ".csv")
         except RowError as exc:
-            yield Rejection(number, str(exc), payload_of(fields))
-            continue
-        for currency, rate in values:
-            yield Record(
-                number,
-                {
-                    "file_kind": "hist_csv",
-                    "rate_date": rate_date,
-                    "currency": currency,
-                    "rate_per_eur": rate,
-                },
-            )
+            yield file_rejection(exc, data)
+            return
+    yield from decode_csv_with_layout(data, _currency_columns, _hist_records)
 
 
 def _local(tag: str) -> str:
