@@ -182,5 +182,11 @@ def render_vars(scenario: Scenario, scenario_id: str, run_id: str | None = None)
 
 
 def vars_json(scenario: Scenario, scenario_id: str, run_id: str | None = None) -> str:
-    """The `--vars` argument for `dbt build`: compact JSON, no NaN, stable key order."""
-    return json.dumps(render_vars(scenario, scenario_id, run_id), allow_nan=False)
+    """The `--vars` argument for `dbt build`: compact JSON, no NaN, stable key order.
+
+    Non-ASCII stays as UTF-8 (ensure_ascii=False): dbt parses `--vars` as YAML, which
+    does not join JSON surrogate-pair escapes (an emoji as \\ud83d\\ude00 is invalid YAML).
+    """
+    return json.dumps(
+        render_vars(scenario, scenario_id, run_id), allow_nan=False, ensure_ascii=False
+    )
