@@ -1,0 +1,5 @@
+import sys
+
+from aurum.scenarios.cli import main
+
+sys.exit(main())
