@@ -104,11 +104,13 @@ IsoDate = Annotated[
     BeforeValidator(_iso_date),
     Field(json_schema_extra={"format": "date"}),
 ]
-# Free text that may end up in SQL as data: printable, no control characters. It is
-# escaped as a literal by the dbt macro; refusing control characters keeps the
-# generated SQL one line per value and the error messages readable.
+# Free text that may end up in SQL as data: printable, no control characters and no
+# braces. It is escaped as a literal by the dbt macro; control characters are refused
+# to keep the generated SQL one line per value, and braces because dbt renders every
+# `--vars` value as Jinja before any macro sees it ("{{ 7 * 7 }}" arrives as "49",
+# "{{ env_var(...) }}" would leak the environment).
 Text = Annotated[
-    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f]+$")
+    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f{}]+$")
 ]
 IsoCode = Literal["CAISO", "PJM", "MISO", "ERCOT", "NYISO", "SPP", "ISONE"]
 Market = Literal[
@@ -310,7 +312,7 @@ class Scenario(_Strict):
     model_config = ConfigDict(title="Scenario assumptions")
 
     name: Annotated[
-        str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+        str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f{}]+$")
     ]
     description: Annotated[str, StringConstraints(max_length=4_000)] | None = None
     base_window: BaseWindow | None = Field(
