@@ -1,7 +1,7 @@
 {#- Other policy adders from var scenario.adders: [start_date, end_date) in $/MWh. -#}
 select
     adders.name as adder_name,
-    adders."start" as start_date,
+    adders.start as start_date,
     adders."end" as end_date,
     adders.usd_per_mwh
 from (

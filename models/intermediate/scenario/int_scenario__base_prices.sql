@@ -28,19 +28,19 @@ lmp as (
         uom
     from {{ ref('fct_lmp') }}
     where 1 = 1
-        {%- if s.base_start is not none %}
+    {%- if s.base_start is not none %}
         and interval_start_utc >= cast(cast({{ aurum.sql_string_literal(s.base_start) }} as date) as timestamp)
         {%- endif %}
-        {%- if s.base_end is not none %}
+    {%- if s.base_end is not none %}
         and interval_start_utc < cast(cast({{ aurum.sql_string_literal(s.base_end) }} as date) as timestamp)
         {%- endif %}
-        {%- if s.iso_codes | length > 0 %}
+    {%- if s.iso_codes | length > 0 %}
         and iso_code in ({% for value in s.iso_codes %}{{ aurum.sql_string_literal(value) }}{% if not loop.last %}, {% endif %}{% endfor %})
         {%- endif %}
-        {%- if s.markets | length > 0 %}
+    {%- if s.markets | length > 0 %}
         and market in ({% for value in s.markets %}{{ aurum.sql_string_literal(value) }}{% if not loop.last %}, {% endif %}{% endfor %})
         {%- endif %}
-        {%- if s.location_ids | length > 0 %}
+    {%- if s.location_ids | length > 0 %}
         and location_id in ({% for value in s.location_ids %}{{ aurum.sql_string_literal(value) }}{% if not loop.last %}, {% endif %}{% endfor %})
         {%- endif %}
 
@@ -78,7 +78,7 @@ gas_for_date as (
         ) as date_rank
     from interval_dates
     inner join gas_published
-        on gas_published.price_date <= interval_dates.interval_date and gas_published.price_rank = 1
+        on interval_dates.interval_date >= gas_published.price_date and gas_published.price_rank = 1
 
 ),
 
@@ -138,5 +138,6 @@ select
     coalesce(buckets.emission_rate_t_per_mwh, 0.0) as emission_rate_t_per_mwh
 from priced
 left join {{ ref('int_scenario__heat_rate_buckets') }} as buckets
-    on (buckets.lower_mmbtu_per_mwh is null or priced.implied_heat_rate >= buckets.lower_mmbtu_per_mwh)
-    and (buckets.upper_mmbtu_per_mwh is null or priced.implied_heat_rate < buckets.upper_mmbtu_per_mwh)
+    on
+        (buckets.lower_mmbtu_per_mwh is null or priced.implied_heat_rate >= buckets.lower_mmbtu_per_mwh)
+        and (buckets.upper_mmbtu_per_mwh is null or priced.implied_heat_rate < buckets.upper_mmbtu_per_mwh)

@@ -2,7 +2,7 @@
     either a price ($/MMBtu) or a multiplier on the base price. -#}
 select
     steps.fuel,
-    steps."start" as start_date,
+    steps.start as start_date,
     steps."end" as end_date,
     steps.mode as price_mode,
     steps.usd_per_mmbtu,

@@ -25,7 +25,7 @@ carbon as (
         sum(steps.usd_per_metric_ton) as usd_per_metric_ton
     from interval_dates
     inner join {{ ref('int_scenario__carbon_steps') }} as steps
-        on steps.start_date <= interval_dates.interval_date and interval_dates.interval_date < steps.end_date
+        on interval_dates.interval_date >= steps.start_date and interval_dates.interval_date < steps.end_date
     group by interval_dates.interval_date
 
 ),
@@ -37,7 +37,7 @@ adders as (
         sum(adders.usd_per_mwh) as usd_per_mwh
     from interval_dates
     inner join {{ ref('int_scenario__adders') }} as adders
-        on adders.start_date <= interval_dates.interval_date and interval_dates.interval_date < adders.end_date
+        on interval_dates.interval_date >= adders.start_date and interval_dates.interval_date < adders.end_date
     group by interval_dates.interval_date
 
 ),
@@ -53,11 +53,11 @@ fuel_ranked as (
         steps.multiplier,
         row_number() over (
             partition by interval_dates.interval_date, steps.fuel
-            order by steps.start_date desc, steps.end_date desc, steps.price_mode, steps.usd_per_mmbtu, steps.multiplier
+            order by steps.start_date desc, steps.end_date desc, steps.price_mode asc, steps.usd_per_mmbtu asc, steps.multiplier asc
         ) as step_rank
     from interval_dates
     inner join {{ ref('int_scenario__fuel_steps') }} as steps
-        on steps.start_date <= interval_dates.interval_date and interval_dates.interval_date < steps.end_date
+        on interval_dates.interval_date >= steps.start_date and interval_dates.interval_date < steps.end_date
 
 ),
 
@@ -79,7 +79,11 @@ fuel as (
 
 area_dates as (
 
-    select distinct iso_code, zone, interval_date from base
+    select distinct
+        iso_code,
+        zone,
+        interval_date
+    from base
 
 ),
 
@@ -99,8 +103,9 @@ load_ranked as (
         ) as growth_rank
     from area_dates
     inner join {{ ref('int_scenario__load_growth') }} as growth
-        on area_dates.iso_code = growth.iso_code
-        and (growth.zone is null or growth.zone = area_dates.zone)
+        on
+            area_dates.iso_code = growth.iso_code
+            and (growth.zone is null or area_dates.zone = growth.zone)
 
 ),
 
@@ -115,9 +120,10 @@ fleet as (
         sum(changes.mw_delta) as net_mw
     from area_dates
     inner join {{ ref('int_scenario__fleet_changes') }} as changes
-        on area_dates.iso_code = changes.iso_code
-        and (changes.zone is null or changes.zone = area_dates.zone)
-        and changes.effective_date <= area_dates.interval_date
+        on
+            area_dates.iso_code = changes.iso_code
+            and (changes.zone is null or area_dates.zone = changes.zone)
+            and area_dates.interval_date >= changes.effective_date
     group by area_dates.iso_code, area_dates.zone, area_dates.interval_date
 
 ),
@@ -133,10 +139,14 @@ slopes as (
             partition by areas.iso_code, areas.zone
             order by case when slopes.zone is null then 1 else 0 end
         ) as slope_rank
-    from (select distinct iso_code, zone from base) as areas
+    from (select distinct
+        iso_code,
+        zone
+    from base) as areas
     inner join {{ ref('scenario_supply_curve_slopes') }} as slopes
-        on areas.iso_code = slopes.iso_code
-        and (slopes.zone is null or slopes.zone = areas.zone)
+        on
+            areas.iso_code = slopes.iso_code
+            and (slopes.zone is null or areas.zone = slopes.zone)
 
 ),
 
@@ -152,10 +162,14 @@ limits as (
             partition by markets.iso_code, markets.market
             order by case when limits.market is null then 1 else 0 end
         ) as limit_rank
-    from (select distinct iso_code, market from base) as markets
+    from (select distinct
+        iso_code,
+        market
+    from base) as markets
     inner join {{ ref('market_price_limits') }} as limits
-        on markets.iso_code = limits.iso_code
-        and (limits.market is null or limits.market = markets.market)
+        on
+            markets.iso_code = limits.iso_code
+            and (limits.market is null or markets.market = limits.market)
 
 ),
 
@@ -206,22 +220,26 @@ adjusted as (
     left join carbon on base.interval_date = carbon.interval_date
     left join adders on base.interval_date = adders.interval_date
     left join load_ranked
-        on base.iso_code = load_ranked.iso_code
-        and base.zone is not distinct from load_ranked.zone
-        and base.interval_date = load_ranked.interval_date
-        and load_ranked.growth_rank = 1
+        on
+            base.iso_code = load_ranked.iso_code
+            and base.zone is not distinct from load_ranked.zone
+            and base.interval_date = load_ranked.interval_date
+            and load_ranked.growth_rank = 1
     left join fleet
-        on base.iso_code = fleet.iso_code
-        and base.zone is not distinct from fleet.zone
-        and base.interval_date = fleet.interval_date
+        on
+            base.iso_code = fleet.iso_code
+            and base.zone is not distinct from fleet.zone
+            and base.interval_date = fleet.interval_date
     left join slopes
-        on base.iso_code = slopes.iso_code
-        and base.zone is not distinct from slopes.zone
-        and slopes.slope_rank = 1
+        on
+            base.iso_code = slopes.iso_code
+            and base.zone is not distinct from slopes.zone
+            and slopes.slope_rank = 1
     left join limits
-        on base.iso_code = limits.iso_code
-        and base.market = limits.market
-        and limits.limit_rank = 1
+        on
+            base.iso_code = limits.iso_code
+            and base.market = limits.market
+            and limits.limit_rank = 1
 
 ),
 
@@ -230,9 +248,9 @@ unclamped as (
     select
         adjusted.*,
         -- no gas price for the date: no fuel pass-through (the heat rates are 0 then)
-        coalesce(fuel_unchecked, 0.0) as fuel_adjustment,
-        base_lmp + coalesce(fuel_unchecked, 0.0) + carbon_adjustment + load_adjustment
-        + fleet_adjustment + adder_adjustment as unclamped_lmp
+        coalesce(adjusted.fuel_unchecked, 0.0) as fuel_adjustment,
+        adjusted.base_lmp + coalesce(adjusted.fuel_unchecked, 0.0) + adjusted.carbon_adjustment + adjusted.load_adjustment
+        + adjusted.fleet_adjustment + adjusted.adder_adjustment as unclamped_lmp
     from adjusted
 
 ),
@@ -242,8 +260,8 @@ clamped as (
     select
         unclamped.*,
         case
-            when effective_cap is not null and unclamped_lmp > effective_cap then effective_cap - unclamped_lmp
-            when effective_floor is not null and unclamped_lmp < effective_floor then effective_floor - unclamped_lmp
+            when unclamped.effective_cap is not null and unclamped.unclamped_lmp > unclamped.effective_cap then unclamped.effective_cap - unclamped.unclamped_lmp
+            when unclamped.effective_floor is not null and unclamped.unclamped_lmp < unclamped.effective_floor then unclamped.effective_floor - unclamped.unclamped_lmp
             else 0.0
         end as clamp_adjustment
     from unclamped
