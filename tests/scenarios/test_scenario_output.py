@@ -1,0 +1,131 @@
+"""scenario_output built by dbt from the samples with different `scenario` vars."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import pytest
+
+from aurum.dbt_runner import DbtFailed
+
+pytestmark = pytest.mark.integration
+
+ADJUSTMENTS = (
+    "fuel_adjustment",
+    "carbon_adjustment",
+    "load_adjustment",
+    "fleet_adjustment",
+    "adder_adjustment",
+    "clamp_adjustment",
+)
+
+
+def test_no_drivers_reproduces_the_base_prices_exactly(build_scenario):
+    database = build_scenario(None)
+    with duckdb.connect(str(database)) as conn:
+        fct_rows = conn.execute("select count(*) from market.fct_lmp").fetchone()[0]
+        rows = conn.execute(
+            f"""
+            select s.scenario_id, s.lmp, s.base_lmp, f.lmp, s.energy, f.energy,
+                   {", ".join("s." + a for a in ADJUSTMENTS)}
+            from market.scenario_output as s
+            inner join market.fct_lmp as f
+                using (iso_code, market, location_id, interval_start_utc)
+            """
+        ).fetchall()
+    assert len(rows) == fct_rows > 40_000
+    for scenario_id, lmp, base_lmp, fct_lmp, energy, fct_energy, *adjustments in rows:
+        assert scenario_id == "base"
+        assert lmp == base_lmp == fct_lmp
+        assert energy == fct_energy or (energy is None and fct_energy is None)
+        assert adjustments == [0.0] * 6
+
+
+CARBON_ONLY = {
+    "scenario_id": "carbon_50",
+    "run_id": "test-run",
+    "carbon": [{"start": "2000-01-01", "end": "2030-01-01", "usd_per_metric_ton": 50.0}],
+}
+
+# gas_ct_coal bucket (implied heat rate 9-13): half gas CT (11.1 MMBtu/MWh x 0.05307
+# t/MMBtu), half coal (10.689 x 0.09535) = 0.2945385 + 0.509598075 t/MWh.
+GAS_CT_COAL_T_PER_MWH = 0.5 * 11.1 * 0.05307 + 0.5 * 10.689 * 0.09535
+
+
+def test_carbon_only_decomposes_row_by_row_and_matches_hand_checked_rows(build_scenario):
+    database = build_scenario(CARBON_ONLY)
+    with duckdb.connect(str(database)) as conn:
+        rows = conn.execute(
+            f"select scenario_id, run_id, base_lmp, {', '.join(ADJUSTMENTS)}, lmp, energy,"
+            " base_energy, congestion, loss from market.scenario_output"
+        ).fetchall()
+        nyiso = conn.execute(
+            """
+            select s.base_lmp, s.base_energy, s.carbon_adjustment, s.lmp, s.energy,
+                   s.marginal_technology, b.gas_price_usd_per_mmbtu, b.implied_heat_rate
+            from market.scenario_output as s
+            inner join intermediate.int_scenario__base_prices as b
+                using (iso_code, market, location_id, interval_start_utc)
+            where s.iso_code = 'NYISO' and s.market = 'day_ahead_hourly'
+                and s.location_id = '61752' and s.interval_start_utc = ?
+            """,
+            [datetime(2022, 7, 18, 20)],
+        ).fetchone()
+        pjm = conn.execute(
+            """
+            select s.base_energy, s.carbon_adjustment, s.lmp, b.gas_price_usd_per_mmbtu,
+                   b.gas_price_date, b.gas_price_is_filled, s.marginal_technology
+            from market.scenario_output as s
+            inner join intermediate.int_scenario__base_prices as b
+                using (iso_code, market, location_id, interval_start_utc)
+            where s.iso_code = 'PJM' and s.market = 'day_ahead_hourly'
+                and s.location_id = '51217' and s.interval_start_utc = ?
+            """,
+            [datetime(2025, 5, 1, 4)],
+        ).fetchone()
+    assert len(rows) > 40_000
+    for scenario_id, run_id, base_lmp, fuel, carbon, load, fleet, adder, clamp, lmp, *rest in rows:
+        assert (scenario_id, run_id) == ("carbon_50", "test-run")
+        # Python floats are IEEE doubles added in the same order: exact equality.
+        assert lmp == base_lmp + fuel + carbon + load + fleet + adder + clamp
+        assert fuel == load == fleet == adder == 0.0
+        energy, base_energy, congestion, loss = rest
+        if base_energy is not None:
+            assert energy == base_energy + fuel + carbon + load + fleet + adder + clamp
+        if None not in (energy, congestion, loss):
+            assert abs(energy - (lmp - congestion - loss)) <= 0.011
+
+    # sample_data/nyiso/20220718damlbmp_zone.csv, WEST, 07/18/2022 16:00 EDT:
+    # LBMP 93.81, losses 0.93, congestion 0 -> energy 92.88; Henry Hub 2022-07-18 $7.65.
+    base_lmp, base_energy, carbon, lmp, energy, technology, gas, heat_rate = nyiso
+    assert (base_lmp, base_energy, gas) == (93.81, 92.88, 7.65)
+    assert heat_rate == pytest.approx(92.88 / 7.65)  # 12.14 -> gas_ct_coal
+    assert technology == "gas_ct_coal"
+    assert carbon == pytest.approx(50.0 * GAS_CT_COAL_T_PER_MWH, abs=1e-9)
+    assert carbon == pytest.approx(40.20682875, abs=1e-9)
+    assert lmp == pytest.approx(134.01682875, abs=1e-9)
+    assert energy == pytest.approx(133.08682875, abs=1e-9)
+
+    # PJM EASTERN HUB 2025-05-01 04:00 UTC: energy 30.98; the gas series ends 2024-07-09
+    # ($2.42), so that price is carried forward: 30.98 / 2.42 = 12.80 -> gas_ct_coal.
+    base_energy, carbon, lmp, gas, gas_date, filled, technology = pjm
+    assert (base_energy, gas, gas_date, filled) == (30.98, 2.42, date(2024, 7, 9), True)
+    assert technology == "gas_ct_coal"
+    assert carbon == pytest.approx(40.20682875, abs=1e-9)
+    assert lmp == pytest.approx(24.966949 + 40.20682875, abs=1e-9)
+
+
+def test_invalid_scenario_var_fails_before_any_model_runs(build_scenario, scenario_build):
+    database = scenario_build / "aurum.duckdb"
+    with duckdb.connect(str(database)) as conn:
+        before = conn.execute(
+            "select scenario_id, count(*) from market.scenario_output group by 1"
+        ).fetchall()
+    with pytest.raises(DbtFailed, match="carbon"):
+        build_scenario({"carbon": "x"})
+    with duckdb.connect(str(database)) as conn:
+        after = conn.execute(
+            "select scenario_id, count(*) from market.scenario_output group by 1"
+        ).fetchall()
+    assert after == before
