@@ -1,0 +1,33 @@
+{#- The one price input of the PPA models: the contract's ISO and market at its node
+    and hub. Until scenario_output is in main this reads market.fct_lmp as scenario
+    'base'; switching to scenario prices is the one line in the `prices` CTE:
+        select * from (ref to scenario_output)
+    (scenario_output carries scenario_id and equals fct_lmp without a scenario var). -#}
+with
+
+prices as (
+
+    select *, cast('base' as varchar) as scenario_id from {{ ref('fct_lmp') }}
+
+)
+
+select
+    cast(scenario_id as varchar) as scenario_id,
+    iso_code,
+    market,
+    location_id,
+    currency,
+    uom,
+    cast(lmp as double) as lmp,
+    cast(interval_seconds as integer) as interval_seconds,
+    interval_start_utc,
+    interval_end_utc
+from prices
+where
+    {{ aurum.ppa_is_set() }}
+    and iso_code = {{ aurum.ppa('iso_code') }}
+    and market = {{ aurum.ppa('market') }}
+    and location_id in ({{ aurum.ppa('node_location_id') }}, coalesce({{ aurum.ppa('hub_location_id') }}, {{ aurum.ppa('node_location_id') }}))
+    -- Coarse UTC window (local dates are at most a day off); the exact term is in local time downstream.
+    and interval_start_utc >= {{ dbt.dateadd('day', -2, aurum.ppa('term_start')) }}
+    and interval_start_utc < {{ dbt.dateadd('day', 3, aurum.ppa('term_end')) }}
