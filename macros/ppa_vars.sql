@@ -130,7 +130,7 @@
     {%- else -%}
         {%- set parsed = raw -%}
     {%- endif -%}
-    {%- set location_pattern = "[^\\x00-\\x1f\\x7f]{1,100}" -%}
+    {%- set location_pattern = "[^\\x00-\\x1f\\x7f{}]{1,100}" -%}
     {%- set top = aurum._ppa_object(parsed, {
         "contract_id": {"type": "str", "required": true, "pattern": "[A-Za-z0-9_-]{1,64}"},
         "settlement": {"type": "enum", "required": true, "values": ["virtual", "physical"]},

@@ -35,8 +35,10 @@ Market = Literal[
     "real_time_commitment_15min",
 ]
 # Location ids are the ISO's own (PJM pnode ids, NYISO PTIDs, CAISO/MISO/SPP names with
-# dots, dashes and spaces): any printable text, rendered into SQL only as an escaped literal.
-LocationId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
+# dots, dashes and spaces): printable text, rendered into SQL only as an escaped literal.
+# Braces are refused: dbt renders --vars values as Jinja before any macro sees them, so
+# "{{ env_var('...') }}" inside a string would be evaluated (tests/ppa/test_ppa_sql_safety.py).
+LocationId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f{}]+$")]
 
 
 class _Strict(BaseModel):
