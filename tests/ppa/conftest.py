@@ -29,7 +29,8 @@ def ppa_warehouse_path(
     sources = [PROJECT_DIR / "sample_data", PROJECT_DIR / "tests" / "fixtures" / "isone"]
     assert land_main(["--database", str(database), *map(str, sources)]) == 0
     run_dbt(
-        ["build", "--select", "+ppa_summary", "+ppa_cashflows_annual", "--vars",
+        ["build", "--select", "+ppa_summary", "+ppa_cashflows_annual",
+         "--indirect-selection", "cautious", "--vars",
          example_contract.dbt_vars()],
         duckdb_path=database,
         target_path=workdir / "target",
