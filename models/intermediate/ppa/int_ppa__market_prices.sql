@@ -1,13 +1,16 @@
 {#- The one price input of the PPA models: the contract's ISO and market at its node
     and hub. Until scenario_output is in main this reads market.fct_lmp as scenario
-    'base'; switching to scenario prices is the one line in the `prices` CTE:
-        select * from (ref to scenario_output)
-    (scenario_output carries scenario_id and equals fct_lmp without a scenario var). -#}
+    'base'. Switching to scenario prices replaces the body of the `prices` CTE with
+    one line, select * from (ref to scenario_output): it carries scenario_id and
+    equals fct_lmp when no scenario var is given. -#}
 with
 
 prices as (
 
-    select *, cast('base' as varchar) as scenario_id from {{ ref('fct_lmp') }}
+    select
+        *,
+        cast('base' as varchar) as scenario_id
+    from {{ ref('fct_lmp') }}
 
 )
 
