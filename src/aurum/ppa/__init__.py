@@ -1,0 +1,2 @@
+"""PPA valuation: contract terms as data (`aurum.ppa.contract`) and the constructed
+generation profiles seed (`aurum.ppa.profiles`)."""

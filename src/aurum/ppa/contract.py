@@ -1,0 +1,226 @@
+"""PPA contract terms as data: the Pydantic model, the dbt var rendering, the JSON Schema.
+
+One contract becomes one dbt var, `ppa`, holding canonical JSON (sorted keys, no
+whitespace). `macros/ppa_vars.sql` is the only reader of that var and validates it
+again in Jinja, so `dbt build --vars '{"ppa": ...}'` typed by hand fails before SQL
+the same way this model does. See docs/ppa.md for what every field means.
+
+    python -m aurum.ppa.contract --schema   # rewrite docs/ppa-contract.schema.json
+    python -m aurum.ppa.contract FILE.json  # validate a contract, print the --vars JSON
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+SCHEMA_PATH = PROJECT_DIR / "docs" / "ppa-contract.schema.json"
+PROFILES_SEED = PROJECT_DIR / "seeds" / "ppa" / "ppa_generation_profiles.csv"
+
+IsoCode = Literal["CAISO", "PJM", "MISO", "ERCOT", "NYISO", "SPP", "ISONE"]
+Market = Literal[
+    "day_ahead_hourly",
+    "real_time_hourly",
+    "real_time_15min",
+    "real_time_5min",
+    "real_time_sced",
+    "real_time_commitment_15min",
+]
+# Location ids are the ISO's own (PJM pnode ids, NYISO PTIDs, CAISO/MISO/SPP names with
+# dots, dashes and spaces): printable text, rendered into SQL only as an escaped literal.
+# Braces are refused: dbt renders --vars values as Jinja before any macro sees them, so
+# "{{ env_var('...') }}" inside a string would be evaluated (tests/ppa/test_ppa_sql_safety.py).
+LocationId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f{}]+$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class FixedShape(_Strict):
+    """A flat block: `mw` in every interval of the term."""
+
+    kind: Literal["fixed"]
+    mw: float = Field(gt=0, le=100_000, description="Block size, MW.")
+
+
+class UnitContingentShape(_Strict):
+    """As generated: capacity x the profile's capacity factor for the local month and hour."""
+
+    kind: Literal["unit_contingent"]
+    capacity_mw: float = Field(gt=0, le=100_000, description="Nameplate capacity, MW.")
+    profile: str = Field(
+        pattern=r"^[a-z0-9_]{1,40}$",
+        description="A profile name in seeds/ppa/ppa_generation_profiles.csv.",
+    )
+
+
+class NoEscalation(_Strict):
+    kind: Literal["none"]
+
+
+class FixedEscalation(_Strict):
+    """Strike x (1 + annual_pct/100)^(whole contract years completed)."""
+
+    kind: Literal["fixed"]
+    annual_pct: float = Field(ge=-10, le=25, description="Percent per contract year, 2.5 = 2.5 %.")
+
+
+class CpiEscalation(_Strict):
+    """Strike x CPI(month - lag) / CPI(base_month - lag), monthly."""
+
+    kind: Literal["cpi"]
+    series_id: str = Field(default="CPIAUCSL", pattern=r"^[A-Z0-9_]{1,30}$")
+    lag_months: int = Field(default=0, ge=0, le=24)
+    base_month: dt.date = Field(description="First of the month the strike is quoted in.")
+
+    @model_validator(mode="after")
+    def _first_of_month(self) -> CpiEscalation:
+        if self.base_month.day != 1:
+            raise ValueError("escalation.base_month must be the first of a month (YYYY-MM-01)")
+        return self
+
+
+class Curtailment(_Strict):
+    """Volume is zero in an interval whose settlement-point price is below this price."""
+
+    below_price_usd_per_mwh: float = Field(ge=-10_000, le=10_000)
+
+
+class Term(_Strict):
+    """Delivery term in local dates of the node's time zone, both ends inclusive."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Term:
+        if self.end < self.start:
+            raise ValueError("term.end must not be before term.start")
+        return self
+
+
+class Discount(_Strict):
+    annual_rate: float = Field(
+        gt=-0.5, lt=1, description="Annual discount rate as a fraction, 0.07 = 7 %."
+    )
+    basis: Literal["nominal", "real"]
+    valuation_date: dt.date
+
+
+Shape = Annotated[FixedShape | UnitContingentShape, Field(discriminator="kind")]
+Escalation = Annotated[NoEscalation | FixedEscalation | CpiEscalation, Field(discriminator="kind")]
+
+
+class PpaContract(_Strict):
+    """One power purchase agreement, valued from the buyer's side."""
+
+    contract_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    settlement: Literal["virtual", "physical"]
+    iso_code: IsoCode
+    node_location_id: LocationId
+    hub_location_id: LocationId | None = None
+    settle_at: Literal["hub", "node"]
+    market: Market
+    shape: Shape
+    buyer_share: float = Field(default=1.0, gt=0, le=1)
+    strike_usd_per_mwh: float = Field(ge=-1_000, le=10_000)
+    escalation: Escalation = NoEscalation(kind="none")
+    negative_price_rule: Literal["no_floor", "settle_at_zero", "no_settlement_below_zero"]
+    curtailment: Curtailment | None = None
+    term: Term
+    discount: Discount
+
+    @model_validator(mode="after")
+    def _hub_when_settled_at_hub(self) -> PpaContract:
+        if self.settle_at == "hub" and self.hub_location_id is None:
+            raise ValueError("hub_location_id is required when settle_at is 'hub'")
+        if self.hub_location_id is not None and self.hub_location_id == self.node_location_id:
+            raise ValueError("hub_location_id must differ from node_location_id")
+        return self
+
+    # -- rendering ---------------------------------------------------------------------
+
+    def to_var_json(self) -> str:
+        """Canonical JSON for the dbt var `ppa`: sorted keys, no whitespace, dates ISO."""
+        return json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), allow_nan=False
+        )
+
+    def dbt_vars(self) -> str:
+        """The `--vars` argument: {"ppa": "<canonical JSON>"}."""
+        return json.dumps({"ppa": self.to_var_json()}, separators=(",", ":"))
+
+
+def parse_contract(data: str | bytes | dict) -> PpaContract:
+    """Validate JSON text or a JSON-shaped dict (dates as ISO strings), strictly."""
+    text = data if isinstance(data, str | bytes) else json.dumps(data)
+    return PpaContract.model_validate_json(text)
+
+
+def known_profiles(seed: Path = PROFILES_SEED) -> set[str]:
+    with seed.open(newline="") as handle:
+        return {row["profile"] for row in csv.DictReader(handle)}
+
+
+def check_profile_exists(contract: PpaContract, seed: Path = PROFILES_SEED) -> None:
+    """The profile must be in the seed (dbt's not_null test on volume would catch it later)."""
+    if isinstance(contract.shape, UnitContingentShape):
+        profiles = known_profiles(seed)
+        if contract.shape.profile not in profiles:
+            raise ValueError(
+                f"shape.profile: {contract.shape.profile!r} is not in {seed.name} "
+                f"(known: {', '.join(sorted(profiles))})"
+            )
+
+
+def error_messages(error: ValidationError) -> list[str]:
+    """`field.path: message` per error, the form the API and the CLI print."""
+    return [
+        ".".join(str(part) for part in err["loc"]) + ": " + err["msg"] for err in error.errors()
+    ]
+
+
+def json_schema() -> dict:
+    schema = PpaContract.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://aurum.example/schemas/ppa-contract.schema.json"
+    return schema
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--schema"]:
+        SCHEMA_PATH.write_text(json_schema_text())
+        print(f"wrote {SCHEMA_PATH}")
+        return 0
+    if len(args) != 1:
+        print("usage: python -m aurum.ppa.contract (--schema | CONTRACT.json)", file=sys.stderr)
+        return 2
+    try:
+        contract = parse_contract(Path(args[0]).read_text())
+        check_profile_exists(contract)
+    except ValidationError as error:
+        print("\n".join(error_messages(error)), file=sys.stderr)
+        return 1
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(contract.dbt_vars())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
