@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import ingest_throughput, lmp_normalisation
+from benchmarks import ingest_throughput, lmp_normalisation, scenario_output
 
 BENCHMARKS = {
     "lmp_normalisation": lmp_normalisation.main,
     "ingest_throughput": ingest_throughput.main,
+    "scenario_output": scenario_output.main,
 }
 
 

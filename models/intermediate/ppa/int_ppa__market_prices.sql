@@ -1,16 +1,11 @@
 {#- The one price input of the PPA models: the contract's ISO and market at its node
-    and hub. Until scenario_output is in main this reads market.fct_lmp as scenario
-    'base'. Switching to scenario prices replaces the body of the `prices` CTE with
-    one line, select * from (ref to scenario_output): it carries scenario_id and
-    equals fct_lmp when no scenario var is given. -#}
+    and hub, from scenario_output — scenario prices when a `scenario` var is given,
+    and exactly the base prices (scenario 'base') when it is not. -#}
 with
 
 prices as (
 
-    select
-        *,
-        cast('base' as varchar) as scenario_id
-    from {{ ref('fct_lmp') }}
+    select * from {{ ref('scenario_output') }}
 
 )
 
