@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from aurum.dbt_runner import DbtFailed
+from aurum.dbt_runner import DbtFailed, run_dbt
+from aurum.scenarios.models import parse_scenario
+from aurum.scenarios.vars import vars_json
 
 pytestmark = pytest.mark.integration
 
@@ -129,3 +132,23 @@ def test_invalid_scenario_var_fails_before_any_model_runs(build_scenario, scenar
             "select scenario_id, count(*) from market.scenario_output group by 1"
         ).fetchall()
     assert after == before
+
+
+def test_selecting_only_scenario_output_applies_the_vars(build_scenario, scenario_build):
+    """The users' command, `dbt build --select scenario_output --vars …`, after a base build:
+    the var-reading intermediates are ephemeral, so no stale view keeps the old vars."""
+    build_scenario(None)  # base first, as after `make demo`
+    example = Path(__file__).resolve().parents[2] / "examples/scenarios/demo_pjm_carbon_gas.json"
+    scenario_vars = vars_json(parse_scenario(example.read_text()), "demo")
+    database = scenario_build / "aurum.duckdb"
+    run_dbt(
+        ["build", "--select", "scenario_output", "--vars", scenario_vars],
+        duckdb_path=database,
+        target_path=scenario_build / "target",
+    )
+    with duckdb.connect(str(database)) as conn:
+        ids, rows, carbon = conn.execute(
+            "select list(distinct scenario_id), count(*), min(carbon_adjustment)"
+            " from market.scenario_output"
+        ).fetchone()
+    assert ids == ["demo"] and rows > 2000 and carbon > 0

@@ -64,7 +64,7 @@ timed as (
 
     select
         *,
-        {{ dbt.datediff(aurum.ppa('valuation_date'), 'payment_date', 'day') }} / 365.25 as years_to_payment
+        {{ dbt.datediff(aurum.ppa('valuation_date'), 'payment_date', 'day') }} / cast(365.25 as double) as years_to_payment
     from discounted
 
 )

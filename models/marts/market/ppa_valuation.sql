@@ -43,7 +43,7 @@ terms as (
 
     select
         intervals.*,
-        intervals.interval_seconds / 3600.0 as interval_hours,
+        intervals.interval_seconds / cast(3600 as double) as interval_hours,
         profiles.capacity_factor,
         cpi.index_value as cpi_index_value,
         cpi_base.base_index_value as cpi_base_index_value,
@@ -52,7 +52,7 @@ terms as (
             (extract(year from intervals.local_date) - extract(year from {{ aurum.ppa('term_start') }})) * 12
             + extract(month from intervals.local_date) - extract(month from {{ aurum.ppa('term_start') }})
             - case when extract(day from intervals.local_date) < extract(day from {{ aurum.ppa('term_start') }}) then 1 else 0 end
-        ) / 12.0) as contract_year_index
+        ) / cast(12 as double)) as contract_year_index
     from intervals
     left join profiles
         on
@@ -76,7 +76,7 @@ volumes as (
         end as contracted_volume_mwh,
         coalesce(market_price_usd_per_mwh < {{ aurum.ppa('curtailment_below_price_usd_per_mwh') }}, false) as is_curtailed,
         case {{ aurum.ppa('escalation_kind') }}
-            when 'fixed' then {{ aurum.ppa('strike_usd_per_mwh') }} * power(1 + {{ aurum.ppa('escalation_annual_pct') }} / 100.0, contract_year_index)
+            when 'fixed' then {{ aurum.ppa('strike_usd_per_mwh') }} * power(1 + {{ aurum.ppa('escalation_annual_pct') }} / cast(100 as double), contract_year_index)
             when 'cpi' then {{ aurum.ppa('strike_usd_per_mwh') }} * cpi_index_value / cpi_base_index_value
             else {{ aurum.ppa('strike_usd_per_mwh') }}
         end as strike_usd_per_mwh

@@ -201,7 +201,7 @@ adjusted as (
         end as load_adjustment,
         case
             when fleet.net_mw is null or slopes.usd_per_mwh_per_gw is null then 0.0
-            else -(slopes.usd_per_mwh_per_gw * fleet.net_mw) / 1000.0
+            else -(slopes.usd_per_mwh_per_gw * fleet.net_mw) / cast(1000 as double)
         end as fleet_adjustment,
         coalesce(adders.usd_per_mwh, 0.0) as adder_adjustment,
         -- Never clamp a price the base itself already shows beyond the limits.
