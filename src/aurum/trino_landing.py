@@ -34,6 +34,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+
 import trino
 
 LANDING_SCHEMA = "landing"
@@ -179,13 +180,16 @@ def copy_table(
 
 
 def load(
-    database: str,
+    database: str | duckdb.DuckDBPyConnection,
     target: TrinoTarget,
     tables: Sequence[str] | None = None,
     parquet_dir: Path | None = None,
 ) -> dict[str, int]:
-    """Recreate every (or the named) landing table in Trino from DuckDB; rows per table."""
-    duck = duckdb.connect(database, read_only=True)
+    """Recreate every (or the named) landing table in Trino from DuckDB; rows per table.
+
+    `database` is a path (opened read-only) or an open connection (left open)."""
+    own = not isinstance(database, duckdb.DuckDBPyConnection)
+    duck = duckdb.connect(database, read_only=True) if own else database
     try:
         names = list(tables) if tables else landing_tables(duck)
         conn = target.connect()
@@ -197,7 +201,8 @@ def load(
         conn.close()
         return counts
     finally:
-        duck.close()
+        if own:
+            duck.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
