@@ -13,6 +13,9 @@
 #          the templates in trino/, starts io.trino.server.TrinoServer in the background
 #          and waits until /v1/info reports starting:false and a query on the catalog runs
 # down     SIGTERM, then SIGKILL after AURUM_SERVICES_TIMEOUT
+# reset    (Trino down) forgets every table: this checkout's rows in the PostgreSQL
+#          catalog tables, var/trino/warehouse and var/trino/landing
+# query    runs one SQL statement through the REST API (prints the last response)
 #
 # Environment: AURUM_TRINO_PORT (58080), AURUM_TRINO_HEAP (6G), AURUM_TRINO_QUERY_MEMORY
 # (3GB), AURUM_PG_PORT (55432), AURUM_TRINO_PG_SCHEMA (iceberg_catalog),
@@ -144,6 +147,28 @@ create_catalog_tables() {
 	psql_ -c 'select 1' >/dev/null 2>&1 ||
 		die "PostgreSQL is not reachable at $PG_URL (start it: scripts/services/up.sh postgres)"
 	psql_ -v schema="$AURUM_TRINO_PG_SCHEMA" -f "$TRINO_SRC/catalog.sql" >/dev/null
+	prune_catalog
+}
+
+# Rows of this checkout's catalog whose metadata file is gone (var/trino deleted by
+# hand, say) break every later CREATE OR REPLACE of that table or view ("Failed to open
+# input stream for file …metadata.json"): forget them before Trino starts.
+prune_catalog() {
+	local ns name location stale=0
+	while IFS='|' read -r ns name location; do
+		[[ $location == file://* && ! -e ${location#file://} ]] || continue
+		psql_ -v schema="$AURUM_TRINO_PG_SCHEMA" -v catalog="$AURUM_TRINO_ICEBERG_CATALOG_NAME" \
+			-v ns="$ns" -v name="$name" <<'SQL'
+delete from :"schema".iceberg_tables
+where catalog_name = :'catalog' and table_namespace = :'ns' and table_name = :'name';
+SQL
+		stale=$((stale + 1))
+	done < <(psql_ -At -v schema="$AURUM_TRINO_PG_SCHEMA" -v catalog="$AURUM_TRINO_ICEBERG_CATALOG_NAME" <<'SQL'
+select table_namespace, table_name, metadata_location from :"schema".iceberg_tables
+where catalog_name = :'catalog';
+SQL
+	)
+	((stale == 0)) || log "trino: forgot $stale catalog entries whose metadata file is gone"
 }
 
 # render TEMPLATE DEST -> copies TEMPLATE with the @NAME@ placeholders filled in
@@ -251,6 +276,20 @@ cmd_down() {
 	fi
 }
 
+cmd_reset() {
+	pid_alive "$TRINO_PID" "$MARKER" && die "trino is running; run $0 down first"
+	if psql_ -c 'select 1' >/dev/null 2>&1; then
+		psql_ -v schema="$AURUM_TRINO_PG_SCHEMA" -v catalog="$AURUM_TRINO_ICEBERG_CATALOG_NAME" <<'SQL'
+delete from :"schema".iceberg_tables where catalog_name = :'catalog';
+delete from :"schema".iceberg_namespace_properties where catalog_name = :'catalog';
+SQL
+	else
+		log "trino: PostgreSQL not reachable; the catalog rows of $AURUM_TRINO_ICEBERG_CATALOG_NAME stay"
+	fi
+	rm -rf "$TRINO_WAREHOUSE" "$TRINO_HOME/landing"
+	log "trino: catalog $AURUM_TRINO_ICEBERG_CATALOG_NAME emptied, warehouse removed"
+}
+
 cmd_status() {
 	if pid_alive "$TRINO_PID" "$MARKER" && info | grep -q '"starting":false'; then
 		echo "trino     up    127.0.0.1:$AURUM_TRINO_PORT  pid $(<"$TRINO_PID")  log $TRINO_LOG"
@@ -265,6 +304,7 @@ install) cmd_install ;;
 up) cmd_up ;;
 down) cmd_down ;;
 status) cmd_status ;;
+reset) cmd_reset ;;
 query) run_query "$2" ;;
-*) die "usage: $0 install|up|down|status|query SQL" ;;
+*) die "usage: $0 install|up|down|status|reset|query SQL" ;;
 esac
