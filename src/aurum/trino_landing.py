@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -152,6 +153,9 @@ def copy_table(
     qualified = f"{target.catalog}.{LANDING_SCHEMA}.{quote(table)}"
     ddl = ", ".join(f"{quote(name)} {TRINO_TYPES[kind]}" for name, kind in columns)
     execute(cursor, f"drop table if exists {qualified}")
+    if parquet_dir is not None:
+        # Files an earlier load added belonged to the dropped table only.
+        shutil.rmtree(parquet_dir / table, ignore_errors=True)
     execute(cursor, f"create table {qualified} ({ddl})")
     names = [name for name, _ in columns]
     select = ", ".join(quote(n) for n in names)

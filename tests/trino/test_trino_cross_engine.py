@@ -79,18 +79,17 @@ def trino_build(
     )
     assert sum(counts.values()) > 0
     print(f"landing into trino: {sum(counts.values())} rows in {time.monotonic() - start:.1f}s")
-    previous = {k: os.environ.get(k) for k in ("AURUM_DBT_TARGET", "AURUM_TRINO_PORT")}
-    os.environ["AURUM_TRINO_PORT"] = str(trino_server.port)
+    previous_port = os.environ.get("AURUM_TRINO_PORT")
+    os.environ["AURUM_TRINO_PORT"] = str(trino_server.port)  # profiles.yml reads it
     start = time.monotonic()
     try:
-        # --full-refresh: the snapshot starts over, like the DuckDB build's fresh file.
+        # --full-refresh: tables are rebuilt from scratch like the DuckDB build's fresh file.
         run_dbt(["build", "--target", "trino", "--full-refresh"], target_path=workdir / "target")
     finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        if previous_port is None:
+            os.environ.pop("AURUM_TRINO_PORT", None)
+        else:
+            os.environ["AURUM_TRINO_PORT"] = previous_port
     print(f"dbt build --target trino in {time.monotonic() - start:.1f}s")
     return trino_server
 
