@@ -18,7 +18,7 @@ renamed as (
         cast(nullif(zone, '') as varchar) as zone,
         cast(nullif(hub, '') as varchar) as hub,
         cast(timezone as varchar) as timezone,
-        cast(dbt_valid_from as timestamp) as valid_from
+        cast(dbt_valid_from as {{ aurum.type_timestamp() }}) as valid_from
 
     from source
 

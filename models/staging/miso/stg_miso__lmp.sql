@@ -42,9 +42,9 @@ renamed as (
 
         -- Hours ending are Eastern Standard Time all year (UTC-5, no DST), so
         -- HE h ends at operating_date + h hours + 5 hours in UTC.
-        {{ dbt.dateadd('hour', 'hour_ending + 4', 'cast(operating_date as timestamp)') }}
+        {{ dbt.dateadd('hour', 'hour_ending + 4', 'cast(operating_date as ' ~ aurum.type_timestamp() ~ ')') }}
             as interval_start_utc,
-        {{ dbt.dateadd('hour', 'hour_ending + 5', 'cast(operating_date as timestamp)') }}
+        {{ dbt.dateadd('hour', 'hour_ending + 5', 'cast(operating_date as ' ~ aurum.type_timestamp() ~ ')') }}
             as interval_end_utc,
         3600 as interval_seconds,
 
