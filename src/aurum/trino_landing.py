@@ -35,7 +35,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-
 import trino
 
 LANDING_SCHEMA = "landing"

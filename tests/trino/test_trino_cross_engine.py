@@ -37,6 +37,7 @@ ABS_TOL = 1e-12
 COMPARED = {
     "market.fct_lmp": (),
     "market.dim_location": ("valid_from",),  # the snapshot's run time
+    "market.scenario_output": (),  # the base scenario (no var): base prices on both engines
     "intermediate.int_fx__daily_rates": (),
     "intermediate.int_cpi__monthly_index": (),
     "intermediate.int_fuel__daily_prices": (),
