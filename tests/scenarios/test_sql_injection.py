@@ -337,5 +337,5 @@ def test_valid_var_builds_typed_rows(mini_project: Path, tmp_path: Path) -> None
     with duckdb.connect(str(database)) as conn:
         rows = conn.sql('select "start", "end", usd_per_metric_ton from main.probe').fetchall()
     assert [(str(s), str(e), round(p, 4)) for s, e, p in rows] == [
-        ("2026-01-01", "2029-01-01", round(15 / 0.90718474, 4))
+        ("2025-01-01", "2026-01-01", round(15 / 0.90718474, 4))
     ]
