@@ -279,9 +279,10 @@
     {%- if value is none -%}
         cast(null as {{ sql_type }})
     {%- elif kind == "str" -%}
-        cast('{{ value | replace("'", "''") }}' as varchar)
+        {#- One escaping rule for every var: macros/scenario_vars.sql. -#}
+        cast({{ aurum.sql_string_literal(value) }} as varchar)
     {%- elif kind == "date" -%}
-        cast('{{ value }}' as date)
+        cast({{ aurum.sql_string_literal(value) }} as date)
     {%- elif kind == "int" -%}
         cast({{ value | int }} as integer)
     {%- else -%}
