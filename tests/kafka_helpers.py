@@ -64,9 +64,7 @@ def fresh_group(topics: list[str]) -> str:
             for partition in (
                 metadata.topics.get(topic).partitions if topic in metadata.topics else {}
             ):
-                _, high = consumer.get_watermark_offsets(
-                    TopicPartition(topic, partition), timeout=10
-                )
+                high = _high_watermark(consumer, TopicPartition(topic, partition))
                 offsets.append(TopicPartition(topic, partition, high))
         if offsets:
             consumer.commit(offsets=offsets, asynchronous=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -56,6 +57,23 @@ CARBON_ONLY = {
 GAS_CT_COAL_T_PER_MWH = 0.5 * 11.1 * 0.05307 + 0.5 * 10.689 * 0.09535
 
 
+def _base_prices(database: Path, iso: str, location: str, start: str) -> tuple:
+    sql = (
+        "select gas_price_usd_per_mmbtu, implied_heat_rate, gas_price_date, gas_price_is_filled"
+        " from {{ ref('int_scenario__base_prices') }}"
+        f" where iso_code = '{iso}' and market = 'day_ahead_hourly'"
+        f" and location_id = '{location}' and interval_start_utc = timestamp '{start}'"
+    )
+    result = run_dbt(
+        ["show", "--inline", sql, "--vars", json.dumps({"scenario": CARBON_ONLY})],
+        duckdb_path=database,
+        target_path=database.parent / "target",
+    )
+    (row,) = result.result.results[0].agate_table.rows
+    gas_date = row[2] if isinstance(row[2], date) else date.fromisoformat(str(row[2])[:10])
+    return float(row[0]), float(row[1]), gas_date, bool(row[3])
+
+
 def test_carbon_only_decomposes_row_by_row_and_matches_hand_checked_rows(build_scenario):
     database = build_scenario(CARBON_ONLY)
     with duckdb.connect(str(database)) as conn:
@@ -65,28 +83,29 @@ def test_carbon_only_decomposes_row_by_row_and_matches_hand_checked_rows(build_s
         ).fetchall()
         nyiso = conn.execute(
             """
-            select s.base_lmp, s.base_energy, s.carbon_adjustment, s.lmp, s.energy,
-                   s.marginal_technology, b.gas_price_usd_per_mmbtu, b.implied_heat_rate
-            from market.scenario_output as s
-            inner join intermediate.int_scenario__base_prices as b
-                using (iso_code, market, location_id, interval_start_utc)
-            where s.iso_code = 'NYISO' and s.market = 'day_ahead_hourly'
-                and s.location_id = '61752' and s.interval_start_utc = ?
+            select base_lmp, base_energy, carbon_adjustment, lmp, energy, marginal_technology
+            from market.scenario_output
+            where iso_code = 'NYISO' and market = 'day_ahead_hourly'
+                and location_id = '61752' and interval_start_utc = ?
             """,
             [datetime(2022, 7, 18, 20)],
         ).fetchone()
         pjm = conn.execute(
             """
-            select s.base_energy, s.carbon_adjustment, s.lmp, b.gas_price_usd_per_mmbtu,
-                   b.gas_price_date, b.gas_price_is_filled, s.marginal_technology
-            from market.scenario_output as s
-            inner join intermediate.int_scenario__base_prices as b
-                using (iso_code, market, location_id, interval_start_utc)
-            where s.iso_code = 'PJM' and s.market = 'day_ahead_hourly'
-                and s.location_id = '51217' and s.interval_start_utc = ?
+            select base_energy, carbon_adjustment, lmp, marginal_technology
+            from market.scenario_output
+            where iso_code = 'PJM' and market = 'day_ahead_hourly'
+                and location_id = '51217' and interval_start_utc = ?
             """,
             [datetime(2025, 5, 1, 4)],
         ).fetchone()
+    # int_scenario__base_prices is ephemeral (it reads the var): read it through dbt show.
+    nyiso_gas, nyiso_heat_rate, *_ = _base_prices(database, "NYISO", "61752", "2022-07-18 20:00:00")
+    pjm_gas, _, pjm_gas_date, pjm_filled = _base_prices(
+        database, "PJM", "51217", "2025-05-01 04:00:00"
+    )
+    nyiso = (*nyiso, nyiso_gas, nyiso_heat_rate)
+    pjm = (*pjm[:3], pjm_gas, pjm_gas_date, pjm_filled, pjm[3])
     assert len(rows) > 40_000
     for scenario_id, run_id, base_lmp, fuel, carbon, load, fleet, adder, clamp, lmp, *rest in rows:
         assert (scenario_id, run_id) == ("carbon_50", "test-run")
