@@ -21,19 +21,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from aurum.scenarios.models import IsoCode, Market  # one list of ISOs and markets
+
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 SCHEMA_PATH = PROJECT_DIR / "docs" / "ppa-contract.schema.json"
 PROFILES_SEED = PROJECT_DIR / "seeds" / "ppa" / "ppa_generation_profiles.csv"
 
-IsoCode = Literal["CAISO", "PJM", "MISO", "ERCOT", "NYISO", "SPP", "ISONE"]
-Market = Literal[
-    "day_ahead_hourly",
-    "real_time_hourly",
-    "real_time_15min",
-    "real_time_5min",
-    "real_time_sced",
-    "real_time_commitment_15min",
-]
 # Location ids are the ISO's own (PJM pnode ids, NYISO PTIDs, CAISO/MISO/SPP names with
 # dots, dashes and spaces): printable text, rendered into SQL only as an escaped literal.
 # Braces are refused: dbt renders --vars values as Jinja before any macro sees them, so
