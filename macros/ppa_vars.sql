@@ -289,3 +289,11 @@
         cast({{ value | float }} as double)
     {%- endif -%}
 {%- endmacro %}
+
+{#- Capture price, time-weighted price and capture rate from summed market value,
+    volume, price-hours and hours: one definition for the monthly, annual and summary marts. -#}
+{% macro ppa_capture_columns() -%}
+    cast(market_value_usd / nullif(volume_mwh, 0) as double) as capture_price_usd_per_mwh,
+    cast(price_hours_usd_per_mwh_h / nullif(hours, 0) as double) as time_weighted_price_usd_per_mwh,
+    cast((market_value_usd / nullif(volume_mwh, 0)) / nullif(price_hours_usd_per_mwh_h / nullif(hours, 0), 0) as double) as capture_rate
+{%- endmacro %}

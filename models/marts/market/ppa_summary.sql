@@ -55,9 +55,7 @@ select
     cast(buyer_basis_usd as double) as buyer_basis_usd,
     cast(seller_basis_usd as double) as seller_basis_usd,
     cast(strike_value_usd / nullif(settled_volume_mwh, 0) as double) as average_strike_usd_per_mwh,
-    cast(market_value_usd / nullif(volume_mwh, 0) as double) as capture_price_usd_per_mwh,
-    cast(price_hours_usd_per_mwh_h / nullif(hours, 0) as double) as time_weighted_price_usd_per_mwh,
-    cast((market_value_usd / nullif(volume_mwh, 0)) / nullif(price_hours_usd_per_mwh_h / nullif(hours, 0), 0) as double) as capture_rate,
+    {{ aurum.ppa_capture_columns() }},
     cast(npv_usd as double) as npv_usd,
     cast(months_without_present_value as integer) as months_without_present_value
 from totals
