@@ -221,7 +221,10 @@ wait_ready() {
 	done
 	# The server is up; the catalog must answer too (PostgreSQL reachable, tables there).
 	# Right after start-up the node may not be active yet ("No nodes available"): retry.
-	until run_query 'show schemas from iceberg' >/dev/null 2>"$TRINO_HOME/ready.err"; do
+	# `show schemas` needs only the coordinator's metadata; a query that schedules a
+	# stage proves a node is active (a cold start answered it before one was).
+	until run_query 'show schemas from iceberg' >/dev/null 2>"$TRINO_HOME/ready.err" &&
+		run_query 'select count(*) from unnest(sequence(1, 10))' >/dev/null 2>>"$TRINO_HOME/ready.err"; do
 		kill -0 "$pid" 2>/dev/null || die "trino exited while starting; see $TRINO_LOG"
 		if (($(date +%s) >= deadline)); then
 			cat "$TRINO_HOME/ready.err" >&2
