@@ -1,18 +1,43 @@
-"""Run dbt in-process against this repository's project (dbtRunner, not a subprocess)."""
+"""Run dbt in-process against this repository's project (dbtRunner, not a subprocess).
+
+`run_dbt` is a one-off invocation (parses the project each time). `WarmDbt` parses once
+and hands dbt the parsed manifest on every later invocation, which is what makes a
+scenario run cost seconds instead of a cold `dbt build` CLI start.
+"""
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
+from dbt.contracts.graph.manifest import Manifest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 class DbtFailed(RuntimeError):
     pass
+
+
+def _project_args(project_dir: Path, target_path: Path | None) -> list[str]:
+    args = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
+    if target_path is not None:
+        args += ["--target-path", str(target_path)]
+    return args
+
+
+def _raise_unless_success(result: dbtRunnerResult, args: Sequence[str]) -> dbtRunnerResult:
+    if not result.success:
+        failures = []
+        for node_result in getattr(result.result, "results", None) or []:
+            if str(node_result.status) in {"error", "fail"}:
+                failures.append(f"{node_result.node.name}: {node_result.message}")
+        detail = "; ".join(failures) or str(result.exception)
+        raise DbtFailed(f"dbt {' '.join(args)} failed: {detail}")
+    return result
 
 
 def run_dbt(
@@ -29,21 +54,63 @@ def run_dbt(
     """
     if duckdb_path is not None:
         os.environ["AURUM_DUCKDB_PATH"] = str(duckdb_path)
-    full_args = [
-        *args,
-        "--project-dir",
-        str(project_dir),
-        "--profiles-dir",
-        str(project_dir),
-    ]
-    if target_path is not None:
-        full_args += ["--target-path", str(target_path)]
-    result = dbtRunner().invoke(full_args)
-    if not result.success:
-        failures = []
-        for node_result in getattr(result.result, "results", None) or []:
-            if str(node_result.status) in {"error", "fail"}:
-                failures.append(f"{node_result.node.name}: {node_result.message}")
-        detail = "; ".join(failures) or str(result.exception)
-        raise DbtFailed(f"dbt {' '.join(args)} failed: {detail}")
-    return result
+    result = dbtRunner().invoke([*args, *_project_args(project_dir, target_path)])
+    return _raise_unless_success(result, args)
+
+
+def release_duckdb() -> None:
+    """Close dbt-duckdb's process-wide database handle.
+
+    dbt-duckdb keeps the file open (and locked) after an invocation ends; a long-lived
+    process must let go of it so other processes (the lander, a reader) can open the file.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        DuckDBConnectionManager._ENV = None
+        env.close()
+
+
+class WarmDbt:
+    """One parsed project, many invocations (`dbt build --vars …` for each run).
+
+    Each invocation gets a deep copy of the manifest: dbt marks compiled ephemeral nodes
+    in place, and a reused manifest would skip injecting their CTEs on the next run.
+    """
+
+    def __init__(
+        self,
+        *,
+        target: str,
+        duckdb_path: Path | None = None,
+        target_path: Path | None = None,
+        project_dir: Path = PROJECT_DIR,
+    ):
+        self.target = target
+        self._duckdb_path = duckdb_path
+        self._project_args = _project_args(project_dir, target_path)
+        self._manifest: Manifest | None = None
+
+    def _environment(self) -> None:
+        if self._duckdb_path is not None:
+            os.environ["AURUM_DUCKDB_PATH"] = str(self._duckdb_path)
+
+    def manifest(self) -> Manifest:
+        if self._manifest is None:
+            self._environment()
+            args = ["parse", "--target", self.target, "--quiet"]
+            result = _raise_unless_success(dbtRunner().invoke([*args, *self._project_args]), args)
+            self._manifest = result.result
+        return self._manifest
+
+    def invoke(self, args: Sequence[str]) -> dbtRunnerResult:
+        manifest = copy.deepcopy(self.manifest())
+        self._environment()
+        full = [*args, "--quiet", "--target", self.target, *self._project_args]
+        try:
+            result = dbtRunner(manifest=manifest).invoke(full)
+        finally:
+            if self.target == "duckdb":
+                release_duckdb()
+        return _raise_unless_success(result, args)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,3 +20,27 @@ class Settings(BaseSettings):
     kafka_bootstrap: str = "127.0.0.1:59092"
     # Replaces every source's public base URL (tests point it at the local replay server).
     source_base_url: str | None = None
+
+    # Which profiles.yml output the worker and the API build with (profiles.yml reads the
+    # same variable): the embedded DuckDB file or the production Trino + Iceberg cluster.
+    dbt_target: Literal["duckdb", "trino"] = "duckdb"
+
+    # Bearer JWTs: HS256 with a shared secret, or RS256/ES256 with a PEM public key.
+    jwt_secret: SecretStr | None = None
+    jwt_public_key: str | None = None
+    jwt_issuer: str = "aurum"
+    jwt_audience: str = "aurum-api"
+    jwt_leeway_seconds: int = 30
+
+    cache_ttl_seconds: int = 300
+    # Publish committed outbox rows from inside the API process (off: run the relay alone).
+    outbox_relay_in_api: bool = True
+
+    worker_group: str = "aurum-scenario-worker"
+    worker_metrics_port: int = 59101
+    worker_max_attempts: int = 3
+
+    # OpenLineage: a JSON-lines file (read by tests and local tools) and/or an HTTP endpoint.
+    openlineage_file: Path | None = None
+    openlineage_url: str | None = None
+    openlineage_namespace: str = "aurum"

@@ -12,7 +12,7 @@ from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import DLQ_TOPIC
 
 DLQ_SUBJECT = DLQ_TOPIC
-STAGES = ("fetch", "decode", "validate", "encode", "produce", "land")
+STAGES = ("fetch", "decode", "validate", "encode", "produce", "land", "run")
 MAX_INLINE_PAYLOAD = 1 << 20  # larger payloads travel as a pointer only
 
 

@@ -1,0 +1,115 @@
+"""The FastAPI application: `create_app(settings)`; `aurum-api` serves it with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from psycopg_pool import ConnectionPool
+from pydantic.json_schema import models_json_schema
+
+from aurum.api import problems
+from aurum.api.auth import TokenVerifier
+from aurum.api.cache import ScenarioCache
+from aurum.api.deps import AppServices
+from aurum.api.metrics import MetricsMiddleware
+from aurum.api.routers import health, ppa, scenarios
+from aurum.api.valuation import Valuator
+from aurum.kafka.admin import ensure_topics
+from aurum.kafka.topics import SCENARIO_REQUEST_TOPIC
+from aurum.ppa.contract import PpaContract
+from aurum.scenarios.models import Scenario
+from aurum.scenarios.outbox import OutboxRelay
+from aurum.settings import Settings
+
+log = logging.getLogger(__name__)
+# Request bodies validated from raw JSON, and the schema names they appear under.
+BODY_SCHEMAS = {
+    "ScenarioAssumptions": Scenario,
+    "PpaContract": PpaContract,
+}
+
+
+def custom_openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema plus the assumption and contract models, referenced by the bodies."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    _, defs = models_json_schema(
+        [(model, "validation") for model in BODY_SCHEMAS.values()],
+        ref_template="#/components/schemas/{model}",
+    )
+    for name, definition in defs.get("$defs", {}).items():
+        components.setdefault(name, definition)
+    components["ScenarioAssumptions"] = components.pop("Scenario", components.get("Scenario"))
+    ref = {"$ref": "#/components/schemas/ScenarioAssumptions"}
+    for path in ("/v1/scenarios", "/v1/scenarios/{scenario_id}"):
+        for method in ("post", "put"):
+            operation = schema["paths"].get(path, {}).get(method)
+            if operation and "requestBody" in operation:
+                operation["requestBody"]["content"]["application/json"]["schema"] = ref
+    valuation = components.get("ValuationRequest", {}).get("properties", {})
+    if "contract" in valuation:
+        valuation["contract"] = {"$ref": "#/components/schemas/PpaContract"}
+    app.openapi_schema = schema
+    return schema
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    verifier = TokenVerifier(settings)  # refuses to start without a key
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = ConnectionPool(
+            settings.pg_dsn, min_size=1, max_size=8, kwargs={"autocommit": True}, open=False
+        )
+        pool.open(wait=False)
+        services = AppServices(
+            settings=settings,
+            pool=pool,
+            cache=ScenarioCache(settings.redis_url, settings.cache_ttl_seconds),
+            valuation=Valuator(settings),
+        )
+        if settings.outbox_relay_in_api:
+            ensure_topics(settings.kafka_bootstrap, [SCENARIO_REQUEST_TOPIC])
+            services.relay = OutboxRelay(settings)
+            services.relay.start()
+        app.state.services = services
+        # Parse the dbt project in the background so the first valuation does not pay it.
+        threading.Thread(target=services.valuation.warm_up, daemon=True).start()
+        try:
+            yield
+        finally:
+            if services.relay is not None:
+                services.relay.stop()
+            services.cache.close()
+            pool.close()
+
+    app = FastAPI(
+        title="Aurum API",
+        version="1.0.0",
+        description=(
+            "Scenarios over US power-market prices and PPA valuation. Every endpoint under "
+            "/v1 except /v1/ping needs a bearer JWT whose `tenant_id` claim scopes what it "
+            "reads and writes; another tenant's ids answer 404. Errors are problem JSON "
+            "(RFC 9457)."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.verifier = verifier
+    app.add_middleware(MetricsMiddleware)
+    problems.install(app)
+    app.include_router(scenarios.router)
+    app.include_router(ppa.router)
+    app.include_router(health.router)
+    app.openapi = lambda: custom_openapi(app)  # type: ignore[method-assign]
+    return app

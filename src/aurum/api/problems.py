@@ -1,0 +1,110 @@
+"""Errors as RFC 9457 problem JSON (`type`, `title`, `status`, `detail`), never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+MEDIA_TYPE = "application/problem+json"
+VALIDATION_TYPE = "urn:aurum:problem:validation"
+
+
+class FieldError(BaseModel):
+    path: str
+    message: str
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class ProblemError(Exception):
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        *,
+        type_: str = "about:blank",
+        errors: list[tuple[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(detail or title)
+        self.status, self.title, self.detail, self.type = status, title, detail, type_
+        self.errors = errors
+        self.headers = headers
+
+
+def not_found(what: str) -> ProblemError:
+    return ProblemError(404, "Not Found", f"{what} does not exist")
+
+
+def validation_error(errors: list[tuple[str, str]], detail: str) -> ProblemError:
+    return ProblemError(422, "Invalid request", detail, type_=VALIDATION_TYPE, errors=errors)
+
+
+def _response(request: Request, problem: Problem, headers: dict[str, str] | None = None):
+    problem.instance = request.url.path
+    return JSONResponse(
+        problem.model_dump(exclude_none=True),
+        status_code=problem.status,
+        media_type=MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def _pydantic_path(loc: tuple[Any, ...]) -> str:
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:] if parts[0] == "body" else parts
+    return ".".join(str(p) for p in parts)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ProblemError)
+    async def _problem(request: Request, exc: ProblemError):
+        errors = [FieldError(path=p, message=m) for p, m in exc.errors] if exc.errors else None
+        problem = Problem(
+            type=exc.type, title=exc.title, status=exc.status, detail=exc.detail, errors=errors
+        )
+        return _response(request, problem, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        errors = [
+            FieldError(path=_pydantic_path(tuple(e["loc"])), message=e["msg"]) for e in exc.errors()
+        ]
+        problem = Problem(
+            type=VALIDATION_TYPE,
+            title="Invalid request",
+            status=422,
+            detail=f"{len(errors)} invalid field(s)",
+            errors=errors,
+        )
+        return _response(request, problem)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        title = {404: "Not Found", 405: "Method Not Allowed"}.get(exc.status_code, "Error")
+        problem = Problem(title=title, status=exc.status_code, detail=str(exc.detail))
+        return _response(request, problem, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        problem = Problem(
+            title="Internal Server Error", status=500, detail="unexpected error; see server logs"
+        )
+        return _response(request, problem)

@@ -1,0 +1,288 @@
+"""/v1/scenarios: create, list, read and version scenarios; request and follow runs; results."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, Response
+
+from aurum.api.auth import CurrentPrincipal
+from aurum.api.deps import Db, Services
+from aurum.api.metrics import RUNS_REQUESTED
+from aurum.api.problems import Problem, ProblemError, not_found, validation_error
+from aurum.api.schemas import (
+    Page,
+    ResultRow,
+    RunLinks,
+    RunOut,
+    RunRequest,
+    ScenarioLinks,
+    ScenarioOut,
+)
+from aurum.scenarios import store
+from aurum.scenarios.models import Scenario, ScenarioError, parse_scenario
+
+router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"])
+EXAMPLE_PATH = store.__file__.rsplit("/src/", 1)[0] + "/examples/scenarios/demo_pjm_carbon_gas.json"
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "Missing or invalid bearer token"},
+    404: {"model": Problem, "description": "Not found (or another tenant's)"},
+    422: {"model": Problem, "description": "Invalid input; `errors` lists field paths"},
+}
+Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+
+
+def _example() -> dict[str, Any]:
+    with open(EXAMPLE_PATH) as handle:
+        return json.load(handle)
+
+
+def scenario_body() -> Any:
+    return Body(
+        description="Scenario assumptions (schema ScenarioAssumptions).",
+        openapi_examples={"pjm_carbon_and_gas": {"summary": "PJM: $40/t CO2, gas x1.25",
+                                                  "value": _example()}},
+    )  # fmt: skip
+
+
+def _validated(payload: Any) -> Scenario:
+    if not isinstance(payload, dict):
+        raise validation_error([("", "expected a JSON object")], "body must be a JSON object")
+    try:
+        return parse_scenario(payload)
+    except ScenarioError as exc:
+        raise validation_error(
+            exc.errors, f"{len(exc.errors)} invalid assumption field(s)"
+        ) from exc
+
+
+def _scenario_out(request: Request, record: store.ScenarioRecord) -> ScenarioOut:
+    base = str(request.url_for("get_scenario", scenario_id=str(record.id)).path)
+    return ScenarioOut(
+        id=record.id,
+        name=record.name,
+        description=record.description,
+        version=record.version,
+        assumptions=record.assumptions,
+        created_by=record.created_by,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        links=ScenarioLinks(self=base, runs=base + "/runs"),
+    )
+
+
+def _run_out(request: Request, run: store.RunRecord) -> RunOut:
+    scenario = str(request.url_for("get_scenario", scenario_id=str(run.scenario_id)).path)
+    this = f"{scenario}/runs/{run.id}"
+    duration = None
+    if run.started_at is not None and run.finished_at is not None:
+        duration = (run.finished_at - run.started_at).total_seconds()
+    return RunOut(
+        id=run.id,
+        scenario_id=run.scenario_id,
+        assumption_version=run.assumption_version,
+        status=run.status,
+        attempts=run.attempts,
+        dbt_target=run.dbt_target,
+        requested_by=run.requested_by,
+        created_at=run.created_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        duration_seconds=duration,
+        error=run.error,
+        result_rows=run.result_rows,
+        links=RunLinks(
+            self=this,
+            scenario=scenario,
+            results=this + "/results" if run.status == "succeeded" else None,
+        ),
+    )
+
+
+def _next(request: Request, total: int, limit: int, offset: int) -> str | None:
+    if offset + limit >= total:
+        return None
+    return str(request.url.include_query_params(limit=limit, offset=offset + limit))
+
+
+@router.post("", status_code=201, response_model=ScenarioOut, responses=PROBLEMS)
+def create_scenario(
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    db: Db,
+    payload: Annotated[Any, scenario_body()],
+) -> ScenarioOut:
+    """Create a scenario with its assumptions (version 1)."""
+    scenario = _validated(payload)
+    record = store.create_scenario(db, principal.tenant_id, scenario, principal.subject)
+    out = _scenario_out(request, record)
+    response.headers["Location"] = out.links.self
+    return out
+
+
+@router.get("", response_model=Page[ScenarioOut], responses=PROBLEMS)
+def list_scenarios(
+    request: Request, principal: CurrentPrincipal, db: Db, limit: Limit = 50, offset: Offset = 0
+) -> Page[ScenarioOut]:
+    """The tenant's scenarios, newest first."""
+    records, total = store.list_scenarios(db, principal.tenant_id, limit=limit, offset=offset)
+    return Page[ScenarioOut](
+        items=[_scenario_out(request, r) for r in records],
+        total=total,
+        limit=limit,
+        offset=offset,
+        next=_next(request, total, limit, offset),
+    )
+
+
+@router.get("/{scenario_id}", response_model=ScenarioOut, responses=PROBLEMS)
+def get_scenario(
+    request: Request,
+    scenario_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    db: Db,
+    services: Services,
+) -> Response:
+    """One scenario with its current assumptions (served from Redis when cached)."""
+    cached = services.cache.get(principal.tenant_id, scenario_id)
+    if cached is not None:
+        return Response(cached, media_type="application/json", headers={"X-Cache": "hit"})
+    record = store.get_scenario(db, principal.tenant_id, scenario_id)
+    if record is None:
+        raise not_found(f"scenario {scenario_id}")
+    body = _scenario_out(request, record).model_dump_json().encode()
+    services.cache.put(principal.tenant_id, scenario_id, body)
+    return Response(body, media_type="application/json", headers={"X-Cache": "miss"})
+
+
+@router.put("/{scenario_id}", response_model=ScenarioOut, responses=PROBLEMS)
+def replace_assumptions(
+    request: Request,
+    scenario_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    db: Db,
+    services: Services,
+    payload: Annotated[Any, scenario_body()],
+) -> ScenarioOut:
+    """New assumptions become the next version; earlier versions (and their runs) stay."""
+    scenario = _validated(payload)
+    services.cache.invalidate(principal.tenant_id, scenario_id)
+    record = store.add_version(db, principal.tenant_id, scenario_id, scenario, principal.subject)
+    services.cache.invalidate(principal.tenant_id, scenario_id)
+    if record is None:
+        raise not_found(f"scenario {scenario_id}")
+    return _scenario_out(request, record)
+
+
+@router.post("/{scenario_id}/run", status_code=202, response_model=RunOut, responses=PROBLEMS)
+def run_scenario(
+    request: Request,
+    response: Response,
+    scenario_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    db: Db,
+    services: Services,
+    body: RunRequest | None = None,
+) -> RunOut:
+    """Queue a run: the run row and its scenario.request.v1 message commit together."""
+    run = store.create_run(
+        db,
+        principal.tenant_id,
+        scenario_id,
+        version=body.version if body else None,
+        requested_by=principal.subject,
+        dbt_target=services.settings.dbt_target,
+    )
+    if run is None:
+        raise not_found(
+            f"scenario {scenario_id}"
+            + (f" version {body.version}" if body and body.version else "")
+        )
+    services.wake_relay()
+    RUNS_REQUESTED.inc()
+    out = _run_out(request, run)
+    response.headers["Location"] = out.links.self
+    return out
+
+
+@router.get("/{scenario_id}/runs", response_model=Page[RunOut], responses=PROBLEMS)
+def list_runs(
+    request: Request,
+    scenario_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    db: Db,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[RunOut]:
+    """Runs of one scenario, newest first."""
+    if store.get_scenario(db, principal.tenant_id, scenario_id) is None:
+        raise not_found(f"scenario {scenario_id}")
+    runs, total = store.list_runs(db, principal.tenant_id, scenario_id, limit=limit, offset=offset)
+    return Page[RunOut](
+        items=[_run_out(request, r) for r in runs],
+        total=total,
+        limit=limit,
+        offset=offset,
+        next=_next(request, total, limit, offset),
+    )
+
+
+@router.get("/{scenario_id}/runs/{run_id}", response_model=RunOut, responses=PROBLEMS)
+def get_run(
+    request: Request, scenario_id: uuid.UUID, run_id: uuid.UUID, principal: CurrentPrincipal, db: Db
+) -> RunOut:
+    """Status, timings, error and links to the results of one run."""
+    run = store.get_run(db, principal.tenant_id, scenario_id, run_id)
+    if run is None:
+        raise not_found(f"run {run_id}")
+    return _run_out(request, run)
+
+
+@router.get(
+    "/{scenario_id}/runs/{run_id}/results",
+    response_model=Page[ResultRow],
+    responses={**PROBLEMS, 409: {"model": Problem, "description": "The run has not succeeded"}},
+)
+def get_results(
+    request: Request,
+    scenario_id: uuid.UUID,
+    run_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    db: Db,
+    location_id: Annotated[list[str] | None, Query(description="Repeat to select several.")] = None,
+    start: Annotated[
+        datetime | None, Query(description="Intervals starting at or after (UTC).")
+    ] = None,
+    end: Annotated[datetime | None, Query(description="Intervals starting before (UTC).")] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    offset: Offset = 0,
+) -> Page[ResultRow]:
+    """scenario_output rows of a succeeded run, ordered by ISO, market, location, interval."""
+    run = store.get_run(db, principal.tenant_id, scenario_id, run_id)
+    if run is None:
+        raise not_found(f"run {run_id}")
+    if run.status != "succeeded":
+        raise ProblemError(
+            409, "Conflict", f"run {run_id} is {run.status}; results exist once it succeeded"
+        )
+    for name, value in (("start", start), ("end", end)):
+        if value is not None and value.tzinfo is None:
+            raise validation_error(
+                [(name, "needs a UTC offset, e.g. 2025-05-01T00:00:00Z")], "naive timestamp"
+            )
+    rows, total = store.result_page(
+        db, principal.tenant_id, run_id, location_ids=location_id or [], start=start, end=end,
+        limit=limit, offset=offset,
+    )  # fmt: skip
+    return Page[ResultRow](
+        items=[ResultRow(**r) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+        next=_next(request, total, limit, offset),
+    )

@@ -1,0 +1,121 @@
+"""Response and request bodies that appear in the OpenAPI schema.
+
+The scenario assumptions themselves are `aurum.scenarios.models.Scenario` and the PPA
+terms `aurum.ppa.contract.PpaContract`; both are validated from the raw JSON body (the
+same strict JSON validation as the CLI), and their JSON Schemas are put into the OpenAPI
+document by `aurum.api.app.custom_openapi`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int = Field(description="Items matching the query, over all pages.")
+    limit: int
+    offset: int
+    next: str | None = Field(description="URL of the next page, null on the last one.")
+
+
+class ScenarioLinks(BaseModel):
+    self: str
+    runs: str
+
+
+class ScenarioOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    description: str | None
+    version: int = Field(description="Current assumption version (1 on creation).")
+    assumptions: dict[str, Any] = Field(description="The validated assumptions of `version`.")
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    links: ScenarioLinks
+
+
+class RunRequest(BaseModel):
+    version: int | None = Field(
+        default=None, ge=1, description="Assumption version to run; default the current one."
+    )
+
+
+class RunLinks(BaseModel):
+    self: str
+    scenario: str
+    results: str | None = Field(description="Present once the run has succeeded.")
+
+
+class RunOut(BaseModel):
+    id: uuid.UUID
+    scenario_id: uuid.UUID
+    assumption_version: int
+    status: Literal["queued", "running", "succeeded", "failed"]
+    attempts: int
+    dbt_target: str | None
+    requested_by: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_seconds: float | None = Field(
+        description="finished_at - started_at of the last attempt."
+    )
+    error: str | None
+    result_rows: int | None
+    links: RunLinks
+
+
+class ResultRow(BaseModel):
+    iso_code: str
+    market: str
+    location_id: str
+    interval_start_utc: datetime
+    interval_end_utc: datetime
+    interval_seconds: int
+    zone: str | None
+    hub: str | None
+    base_lmp: float
+    base_energy: float
+    congestion: float | None
+    loss: float | None
+    fuel_adjustment: float
+    carbon_adjustment: float
+    load_adjustment: float
+    fleet_adjustment: float
+    adder_adjustment: float
+    clamp_adjustment: float
+    energy: float
+    lmp: float
+    marginal_technology: str | None
+    currency: str
+
+
+class ValuationRequest(BaseModel):
+    contract: dict[str, Any] = Field(description="PPA terms (schema PpaContract).")
+    scenario_id: uuid.UUID | None = Field(
+        default=None, description="Value under this scenario's assumptions; default base prices."
+    )
+    version: int | None = Field(
+        default=None, ge=1, description="Assumption version; default current."
+    )
+
+
+class ValuationOut(BaseModel):
+    contract_id: str
+    scenario_id: uuid.UUID | None
+    assumption_version: int | None
+    summary: dict[str, Any] = Field(description="One row of market.ppa_summary.")
+    annual: list[dict[str, Any]] = Field(description="Rows of market.ppa_cashflows_annual.")
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded", "down"]
+    checks: dict[str, str]

@@ -1,0 +1,119 @@
+"""The transactional outbox's relay: committed `app.outbox` rows → Kafka, then stamped.
+
+A run and its scenario.request.v1 message are inserted in one PostgreSQL transaction
+(`store.create_run`); this relay publishes unpublished rows in id order, waits for the
+broker's acknowledgement, and only then sets `published_at`. A crash between the two
+publishes the row again on restart: delivery is at least once, and the worker is
+idempotent by run id. `FOR UPDATE SKIP LOCKED` lets several relays share the table.
+
+    python -m aurum.scenarios.outbox          # run the relay alone (the API also runs one)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import psycopg
+
+from aurum.db import connect
+from aurum.kafka.producer import ConfirmingProducer, ProduceError
+from aurum.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def publish_pending(
+    conn: psycopg.Connection, producer: ConfirmingProducer, batch: int = 100
+) -> int:
+    """Publish up to `batch` unpublished rows; return how many were published."""
+    with conn.transaction(), conn.cursor() as cur:
+        cur.execute(
+            """
+            select id, topic, message_key, payload, headers from app.outbox
+             where published_at is null order by id limit %s for update skip locked
+            """,
+            (batch,),
+        )
+        rows = cur.fetchall()
+        if not rows:
+            return 0
+        for _id, topic, key, payload, headers in rows:
+            producer.produce(topic, bytes(payload), key=key, headers=headers)
+        ids = [row[0] for row in rows]
+        try:
+            producer.flush(timeout=30)
+        except ProduceError as exc:
+            # Leave the rows unpublished (the transaction still commits the error note).
+            cur.execute(
+                "update app.outbox set attempts = attempts + 1, last_error = %s where id = any(%s)",
+                (str(exc)[:1000], ids),
+            )
+            raise
+        cur.execute(
+            "update app.outbox set published_at = now(), attempts = attempts + 1, last_error = null"
+            " where id = any(%s)",
+            (ids,),
+        )
+    return len(rows)
+
+
+class OutboxRelay:
+    """Polls the outbox on a background thread; `wake()` makes it look at once."""
+
+    def __init__(self, settings: Settings, poll_seconds: float = 0.5):
+        self._settings = settings
+        self._poll = poll_seconds
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="outbox-relay", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        producer = ConfirmingProducer(self._settings.kafka_bootstrap, client_id="aurum-outbox")
+        conn: psycopg.Connection | None = None
+        try:
+            while not self._stop.is_set():
+                try:
+                    if conn is None or conn.closed:
+                        conn = connect(self._settings.pg_dsn)
+                    while publish_pending(conn, producer):
+                        pass
+                except (ConnectionError, psycopg.Error, ProduceError) as exc:
+                    log.warning("outbox relay: %s (retrying)", exc)
+                    if conn is not None and conn.broken:
+                        conn = None
+                self._wake.wait(self._poll)
+                self._wake.clear()
+        finally:
+            producer.close()
+            if conn is not None:
+                conn.close()
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO)
+    relay = OutboxRelay(Settings())
+    relay.start()
+    try:
+        while True:
+            threading.Event().wait(3600)
+    except KeyboardInterrupt:
+        relay.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""The warehouse the scenario service builds into and reads from: DuckDB or Trino.
+
+`scenario_output` and the PPA marts are single tables that each `dbt build --vars …`
+replaces, so two builds must not interleave (and DuckDB admits one writing process).
+`warehouse_lock` serialises builds with a PostgreSQL advisory lock named after the
+warehouse, which works across processes and machines (API and workers alike); the
+builder reads its results back while still holding the lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from aurum.db import connect
+from aurum.settings import Settings
+from aurum.trino_landing import TrinoTarget
+
+MARKET_SCHEMA = "market"
+
+
+def warehouse_identity(settings: Settings) -> str:
+    if settings.dbt_target == "duckdb":
+        return f"duckdb:{Path(settings.duckdb_path).resolve()}"
+    target = TrinoTarget.from_env()
+    return f"trino:{target.host}:{target.port}/{target.catalog}"
+
+
+@contextmanager
+def warehouse_lock(settings: Settings) -> Iterator[None]:
+    """Hold the warehouse's build lock (blocks until the current holder is done)."""
+    with connect(settings.pg_dsn) as conn:
+        key = "aurum.warehouse:" + warehouse_identity(settings)
+        conn.execute("select pg_advisory_lock(hashtext(%s))", (key,))
+        try:
+            yield
+        finally:
+            conn.execute("select pg_advisory_unlock(hashtext(%s))", (key,))
+
+
+def _utc(value: Any) -> Any:
+    # Both engines return the UTC columns as naive timestamps; PostgreSQL's timestamptz
+    # would read a naive value in the session's zone.
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def read_table(
+    settings: Settings,
+    table: str,
+    columns: Sequence[str] = ("*",),
+    where: str = "",
+    params: Sequence = (),
+) -> tuple[list[str], list[tuple]]:
+    """(column names, rows) of `market.<table>`; `where` uses `?` placeholders.
+
+    Timestamps come back UTC-aware. Callers pass trusted SQL only (column names and
+    placeholders); values always travel as parameters.
+    """
+    select = f"select {', '.join(columns)} from {MARKET_SCHEMA}.{table}"
+    if where:
+        select += f" where {where}"
+    if settings.dbt_target == "duckdb":
+        with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+            cursor = conn.execute(select, list(params))
+            names = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+    else:
+        with TrinoTarget.from_env().connect() as conn:
+            cursor = conn.cursor()
+            cursor.execute(select, list(params))
+            rows = cursor.fetchall()
+            names = [d[0] for d in cursor.description]
+    return names, [tuple(_utc(v) for v in row) for row in rows]

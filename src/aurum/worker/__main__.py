@@ -1,0 +1,3 @@
+from aurum.worker.consumer import main
+
+raise SystemExit(main())
