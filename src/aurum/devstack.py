@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 
 from aurum.api.tokens import mint_token
+from aurum.kafka.topics import SCENARIO_REQUEST_TOPIC
 from aurum.settings import Settings
 
 BIN = Path(sys.executable).parent
@@ -49,17 +50,24 @@ class LocalStack:
         self.metrics_port = free_port()
         self.lineage_file = self.workdir / "openlineage.jsonl"
         secret = secrets.token_urlsafe(32)
+        stack_id = uuid.uuid4().hex[:8]
         self.env = {
             **os.environ,
             "AURUM_DUCKDB_PATH": str(warehouse),
             "AURUM_JWT_SECRET": secret,
             "AURUM_OPENLINEAGE_FILE": str(self.lineage_file),
             "AURUM_WORKER_METRICS_PORT": str(self.metrics_port),
-            # A group of its own: an earlier stack's unprocessed requests are not ours.
-            "AURUM_WORKER_GROUP": group or f"aurum-worker-{uuid.uuid4().hex[:8]}",
+            # A request topic and group of its own: stacks sharing a broker (tests and a
+            # benchmark at once) must not run each other's requests.
+            "AURUM_SCENARIO_REQUEST_TOPIC": f"{SCENARIO_REQUEST_TOPIC}.{stack_id}",
+            "AURUM_WORKER_GROUP": group or f"aurum-worker-{stack_id}",
             **(extra_env or {}),
         }
-        self.settings = Settings(jwt_secret=secret, duckdb_path=warehouse)
+        self.settings = Settings(
+            jwt_secret=secret,
+            duckdb_path=warehouse,
+            scenario_request_topic=self.env["AURUM_SCENARIO_REQUEST_TOPIC"],
+        )
         self.api: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
         self.base_url = f"http://127.0.0.1:{self.api_port}"

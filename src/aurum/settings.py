@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # Publish committed outbox rows from inside the API process (off: run the relay alone).
     outbox_relay_in_api: bool = True
 
+    # The run-request topic (aurum.kafka.topics.SCENARIO_REQUEST_TOPIC); a stack of its own
+    # (tests, benchmarks) may use a private one on a shared broker.
+    scenario_request_topic: str = "scenario.request.v1"
     worker_group: str = "aurum-scenario-worker"
     worker_metrics_port: int = 59101
     worker_max_attempts: int = 3

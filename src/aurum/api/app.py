@@ -21,7 +21,6 @@ from aurum.api.metrics import MetricsMiddleware
 from aurum.api.routers import health, ppa, scenarios
 from aurum.api.valuation import Valuator
 from aurum.kafka.admin import ensure_topics
-from aurum.kafka.topics import SCENARIO_REQUEST_TOPIC
 from aurum.ppa.contract import PpaContract
 from aurum.scenarios.models import Scenario
 from aurum.scenarios.outbox import OutboxRelay
@@ -80,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             valuation=Valuator(settings),
         )
         if settings.outbox_relay_in_api:
-            ensure_topics(settings.kafka_bootstrap, [SCENARIO_REQUEST_TOPIC])
+            ensure_topics(settings.kafka_bootstrap, [settings.scenario_request_topic])
             services.relay = OutboxRelay(settings)
             services.relay.start()
         app.state.services = services

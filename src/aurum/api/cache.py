@@ -3,6 +3,11 @@
 Keys are tenant-scoped (`aurum:v1:scenario:<tenant>:<id>`), written on read misses and
 deleted on every write to the scenario. Any Redis error counts as a miss and opens a
 short circuit breaker, so a dead Redis costs one short timeout, not one per request.
+
+A write while Redis is unreachable cannot delete its key; the key is remembered and the
+cache is bypassed until every remembered key has been deleted, so a Redis that comes
+back with its old data (a restart from its snapshot, a healed partition) never serves a
+stale scenario from this process. Other API processes are bounded by the TTL.
 """
 
 from __future__ import annotations
@@ -36,13 +41,27 @@ class ScenarioCache:
         self._ttl = ttl_seconds
         self._open_until = 0.0
         self._lock = threading.Lock()
+        self._pending_deletes: set[str] = set()
 
     @staticmethod
     def key(tenant_id: str, scenario_id: uuid.UUID) -> str:
         return f"aurum:v1:scenario:{tenant_id}:{scenario_id}"
 
     def _available(self) -> bool:
-        return time.monotonic() >= self._open_until
+        if time.monotonic() < self._open_until:
+            return False
+        if not self._pending_deletes:
+            return True
+        with self._lock:
+            keys = list(self._pending_deletes)
+        try:
+            self._redis.delete(*keys)
+        except redis.RedisError as exc:
+            self._trip(exc)
+            return False
+        with self._lock:
+            self._pending_deletes.difference_update(keys)
+        return not self._pending_deletes
 
     def _trip(self, exc: Exception) -> None:
         with self._lock:
@@ -71,10 +90,16 @@ class ScenarioCache:
             self._trip(exc)
 
     def invalidate(self, tenant_id: str, scenario_id: uuid.UUID) -> None:
-        # Attempted even with the breaker open: a stale entry must not outlive a write.
+        key = self.key(tenant_id, scenario_id)
+        if not self._available():
+            with self._lock:
+                self._pending_deletes.add(key)
+            return
         try:
-            self._redis.delete(self.key(tenant_id, scenario_id))
+            self._redis.delete(key)
         except redis.RedisError as exc:
+            with self._lock:
+                self._pending_deletes.add(key)
             self._trip(exc)
 
     def ping(self) -> bool:

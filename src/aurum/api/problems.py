@@ -66,9 +66,10 @@ def _response(request: Request, problem: Problem, headers: dict[str, str] | None
 
 
 def _pydantic_path(loc: tuple[Any, ...]) -> str:
+    # FastAPI prefixes where the value came from; the field's own name is what a client fixes.
     parts = list(loc)
     if parts and parts[0] in ("body", "query", "path", "header"):
-        parts = parts[1:] if parts[0] == "body" else parts
+        parts = parts[1:]
     return ".".join(str(p) for p in parts)
 
 

@@ -248,6 +248,7 @@ def create_run(
     version: int | None,
     requested_by: str | None,
     dbt_target: str,
+    topic: str = SCENARIO_REQUEST_TOPIC,
 ) -> RunRecord | None:
     """Insert the run and its scenario.request.v1 outbox row in ONE transaction.
 
@@ -291,7 +292,7 @@ def create_run(
             values (%s, %s, %s, %s)
             """,
             (
-                SCENARIO_REQUEST_TOPIC,
+                topic,
                 str(run.id),
                 encode(SCENARIO_REQUEST_SUBJECT, request_message(run)),
                 Jsonb({SUBJECT_HEADER: SCENARIO_REQUEST_SUBJECT}),

@@ -24,7 +24,7 @@ from aurum.dbt_runner import WarmDbt
 from aurum.kafka.admin import ensure_topics
 from aurum.kafka.codec import decode
 from aurum.kafka.producer import ConfirmingProducer
-from aurum.kafka.topics import DLQ_TOPIC, SCENARIO_REQUEST_TOPIC
+from aurum.kafka.topics import DLQ_TOPIC
 from aurum.scenarios.store import SCENARIO_REQUEST_SUBJECT
 from aurum.settings import Settings
 from aurum.worker.executor import ScenarioExecutor
@@ -50,7 +50,8 @@ def make_consumer(settings: Settings) -> Consumer:
 
 
 def run_worker(settings: Settings, stop: threading.Event) -> None:
-    ensure_topics(settings.kafka_bootstrap, [SCENARIO_REQUEST_TOPIC, DLQ_TOPIC])
+    topic = settings.scenario_request_topic
+    ensure_topics(settings.kafka_bootstrap, [topic, DLQ_TOPIC])
     dbt = WarmDbt(target=settings.dbt_target, duckdb_path=settings.duckdb_path)
     started = time.monotonic()
     dbt.manifest()
@@ -58,8 +59,8 @@ def run_worker(settings: Settings, stop: threading.Event) -> None:
     producer = ConfirmingProducer(settings.kafka_bootstrap, client_id="aurum-worker")
     executor = ScenarioExecutor(settings, dbt, producer)
     consumer = make_consumer(settings)
-    consumer.subscribe([SCENARIO_REQUEST_TOPIC])
-    log.info("consuming %s as group %s", SCENARIO_REQUEST_TOPIC, settings.worker_group)
+    consumer.subscribe([topic])
+    log.info("consuming %s as group %s", topic, settings.worker_group)
     try:
         while not stop.is_set():
             message = consumer.poll(1.0)

@@ -197,6 +197,7 @@ def run_scenario(
         version=body.version if body else None,
         requested_by=principal.subject,
         dbt_target=services.settings.dbt_target,
+        topic=services.settings.scenario_request_topic,
     )
     if run is None:
         raise not_found(

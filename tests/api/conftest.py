@@ -1,0 +1,53 @@
+"""The real local stack for contract tests: uvicorn + the worker on a copy of the demo
+warehouse, against the PostgreSQL, Redis and Kafka that scripts/services/up.sh started."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aurum.db import connect
+from aurum.db.migrations import apply_migrations
+from aurum.dbt_runner import release_duckdb
+from aurum.devstack import LocalStack
+from aurum.settings import Settings
+
+
+def copy_warehouse(source: Path, directory: Path) -> Path:
+    """A private copy named aurum.duckdb (views inside name the catalog by file stem)."""
+    release_duckdb()  # dbt's handle in this process may hold unflushed pages
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "aurum.duckdb"
+    shutil.copyfile(source, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def pg_settings() -> Settings:
+    settings = Settings()
+    apply_migrations(settings.pg_dsn)
+    return settings
+
+
+@pytest.fixture
+def pg(pg_settings: Settings):
+    with connect(pg_settings.pg_dsn) as conn:
+        yield conn
+
+
+@pytest.fixture(scope="module")
+def stack(
+    demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory, pg_settings: Settings
+) -> Iterator[LocalStack]:
+    workdir = tmp_path_factory.mktemp("stack")
+    local = LocalStack(
+        workdir, warehouse=copy_warehouse(demo_warehouse_path, workdir / "warehouse")
+    )
+    try:
+        local.start()
+        yield local
+    finally:
+        local.stop()
