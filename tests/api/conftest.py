@@ -3,7 +3,6 @@ warehouse, against the PostgreSQL, Redis and Kafka that scripts/services/up.sh s
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,18 +10,9 @@ import pytest
 
 from aurum.db import connect
 from aurum.db.migrations import apply_migrations
-from aurum.dbt_runner import release_duckdb
 from aurum.devstack import LocalStack
 from aurum.settings import Settings
-
-
-def copy_warehouse(source: Path, directory: Path) -> Path:
-    """A private copy named aurum.duckdb (views inside name the catalog by file stem)."""
-    release_duckdb()  # dbt's handle in this process may hold unflushed pages
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / "aurum.duckdb"
-    shutil.copyfile(source, target)
-    return target
+from warehouse_helpers import copy_warehouse
 
 
 @pytest.fixture(scope="session")

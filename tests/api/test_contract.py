@@ -16,7 +16,7 @@ import httpx
 import pytest
 from confluent_kafka import Consumer
 
-from aurum.dbt_runner import PROJECT_DIR, run_dbt
+from aurum.dbt_runner import PROJECT_DIR, release_duckdb, run_dbt
 from aurum.devstack import LocalStack
 from aurum.kafka.codec import decode
 from aurum.kafka.dead_letters import DLQ_SUBJECT
@@ -26,6 +26,7 @@ from aurum.scenarios import store
 from aurum.scenarios.models import parse_scenario
 from aurum.scenarios.vars import vars_json
 from kafka_helpers import fresh_group
+from warehouse_helpers import copy_warehouse
 
 pytestmark = pytest.mark.integration
 
@@ -86,13 +87,9 @@ def lineage_events(stack: LocalStack, run_id: str) -> list[str]:
 
 def direct_build(source: Path, workdir: Path, dbt_vars: str) -> list[dict]:
     """`dbt build --select scenario_output --vars …` by hand, on a copy of the same warehouse."""
-    from conftest import copy_warehouse
-
     database = copy_warehouse(source, workdir)
     run_dbt(["build", "--select", "scenario_output", "--vars", dbt_vars],
             duckdb_path=database, target_path=workdir / "target")  # fmt: skip
-    from aurum.dbt_runner import release_duckdb
-
     release_duckdb()
     with duckdb.connect(str(database), read_only=True) as conn:
         cursor = conn.execute(

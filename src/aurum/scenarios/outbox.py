@@ -27,6 +27,7 @@ def publish_pending(
     conn: psycopg.Connection, producer: ConfirmingProducer, batch: int = 100
 ) -> int:
     """Publish up to `batch` unpublished rows; return how many were published."""
+    failure: ProduceError | None = None
     with conn.transaction(), conn.cursor() as cur:
         cur.execute(
             """
@@ -44,17 +45,19 @@ def publish_pending(
         try:
             producer.flush(timeout=30)
         except ProduceError as exc:
-            # Leave the rows unpublished (the transaction still commits the error note).
+            failure = exc  # rows stay unpublished; the note commits, then the error is raised
             cur.execute(
                 "update app.outbox set attempts = attempts + 1, last_error = %s where id = any(%s)",
                 (str(exc)[:1000], ids),
             )
-            raise
-        cur.execute(
-            "update app.outbox set published_at = now(), attempts = attempts + 1, last_error = null"
-            " where id = any(%s)",
-            (ids,),
-        )
+        else:
+            cur.execute(
+                "update app.outbox set published_at = now(), attempts = attempts + 1,"
+                " last_error = null where id = any(%s)",
+                (ids,),
+            )
+    if failure is not None:
+        raise failure
     return len(rows)
 
 
