@@ -16,6 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
 include make/services.mk
 include make/trino.mk
+include make/seatunnel.mk
 
 help:
 	@echo "make demo   install, land the bundled real samples, dbt build on DuckDB, print a summary"

@@ -26,9 +26,14 @@ TIMESCALE_TEMPLATE = "iso_lmp_kafka_to_timescale"
 
 
 def sample_variables(template: Template) -> dict[str, str]:
-    """A full, plausible variable set: integers where the template needs `| int`."""
+    """A plausible value for every variable without a default: integers where the template
+    needs `| int`; variables with a default (`# aurum.default:`) take it."""
     ints = {p.name for p in template.placeholders if p.filter == "int"}
-    return {name: "1000" if name in ints else f"{name}-value" for name in template.variables}
+    return {
+        name: "1000" if name in ints else f"{name}-value"
+        for name in template.variables
+        if name not in template.defaults
+    }
 
 
 def render_sample(name: str, **overrides: str) -> str:
@@ -65,8 +70,15 @@ _ITEM = re.compile(
 )
 
 
-def select_fields(query: str) -> list[tuple[str, str]]:
-    """(name, SeaTunnel type) for each `cast(expr as type) as name` of the outer select."""
+_PLAIN_ITEM = re.compile(r"^(?P<expr>.*?)\s+as\s+`?(?P<name>\w+)`?$", re.S | re.I)
+# SeaTunnel 2.3.8's CAST has no BOOLEAN and cannot cast a string to DATE: such columns are
+# `to_date(…) as name` or a source column passed through, typed by the source schema.
+_TYPED_CALLS = {"to_date": "date"}
+
+
+def select_fields(query: str, config: ConfigTree | None = None) -> list[tuple[str, str]]:
+    """(name, SeaTunnel type) for each item of the outer select: `cast(expr as type) as
+    name`, `to_date(…) as name`, or `column as name` (typed by the source schema)."""
     match = re.search(
         r"^\s*select\s+(?P<items>.*?)\s+from\s+\w+\s*(where\s.*)?$", query, re.S | re.I
     )
@@ -74,14 +86,29 @@ def select_fields(query: str) -> list[tuple[str, str]]:
     fields = []
     for item in split_top_level(match.group("items")):
         parsed = _ITEM.match(item)
-        assert parsed, f"select item must be `cast(<expr> as <type>) as <name>`: {item}"
-        fields.append((parsed.group("name"), parsed.group("type").lower()))
+        if parsed:
+            fields.append((parsed.group("name"), parsed.group("type").lower()))
+            continue
+        plain = _PLAIN_ITEM.match(item)
+        assert plain, f"select item must be `cast(<expr> as <type>) as <name>`: {item}"
+        expr = plain.group("expr").strip()
+        call = expr.split("(", 1)[0].lower()
+        if call in _TYPED_CALLS:
+            fields.append((plain.group("name"), _TYPED_CALLS[call]))
+            continue
+        assert config is not None and re.fullmatch(r"`?\w+`?", expr), (
+            f"select item must be a cast, to_date or a source column: {item}"
+        )
+        source = next(iter(config["source"].values()))["schema"]["fields"]
+        fields.append((plain.group("name"), str(source[expr.strip("`")]).lower()))
     return fields
 
 
 def output_transform(config: ConfigTree) -> ConfigTree:
     """The Sql transform whose output the sink reads."""
-    sink_input = next(iter(config["sink"].values()))["plugin_input"]
-    transforms = [t for t in config["transform"].values() if t.get("plugin_output") == sink_input]
+    sink_input = next(iter(config["sink"].values()))["source_table_name"]
+    transforms = [
+        t for t in config["transform"].values() if t.get("result_table_name") == sink_input
+    ]
     assert len(transforms) == 1, f"one transform must produce {sink_input!r}"
     return transforms[0]

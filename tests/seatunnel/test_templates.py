@@ -22,6 +22,7 @@ from aurum.ingest.decoders import FORMATS
 from aurum.ingest.formats import LMP_ALIASES
 from aurum.kafka.schemas import landing_subject, read_schema_file, schema_path
 from aurum.kafka.topics import LMP_ISOS, lmp_topic
+from aurum.seatunnel.avro import seatunnel_topic
 from aurum.seatunnel.render import load_template
 
 # SeaTunnel column type -> the Avro type it writes (logical type where there is one).
@@ -66,11 +67,13 @@ def test_lmp_templates_cover_every_iso():
 
 
 @pytest.mark.parametrize(("name", "iso"), sorted(LMP_TEMPLATES.items()))
-def test_lmp_sink_topic_is_the_iso_topic(name, iso):
+def test_lmp_sink_topic_is_the_formats_seatunnel_topic(name, iso):
+    """One format per topic: SeaTunnel writes no format header (docs/seatunnel.md)."""
     config = lmp_config(name)
     (sink,) = config["sink"].items()
     assert sink[0] == "Kafka"
-    assert sink[1]["topic"] == lmp_topic(iso)
+    assert sink[1]["topic"] == seatunnel_topic(load_template(name).meta["format"])
+    assert sink[1]["topic"] != lmp_topic(iso)
     assert sink[1]["format"] == "avro"
 
 
@@ -84,7 +87,7 @@ def test_lmp_target_format_is_a_source_format_of_the_iso(name, iso):
 @pytest.mark.parametrize("name", sorted(LMP_TEMPLATES))
 def test_lmp_output_fields_equal_the_avro_landing_record(name):
     format_name = load_template(name).meta["format"]
-    fields = select_fields(output_transform(lmp_config(name))["query"])
+    fields = select_fields(output_transform(config := lmp_config(name))["query"], config)
     expected = landing_fields(format_name)
     assert [n for n, _ in fields] == [n for n, _ in expected]
     for (field, seatunnel_type), (_, avro) in zip(fields, expected, strict=True):
@@ -98,7 +101,7 @@ def test_lmp_output_fields_equal_the_avro_landing_record(name):
 def test_lmp_aliases_present_with_constant_labels(name):
     config = lmp_config(name)
     query = output_transform(config)["query"]
-    names = [n for n, _ in select_fields(query)]
+    names = [n for n, _ in select_fields(query, config)]
     assert names[: len(LMP_ALIASES)] == list(LMP_ALIASES)
     iso = LMP_TEMPLATES[name]
     assert f"cast('{iso}' as string) as iso_code" in query
@@ -120,7 +123,9 @@ def test_lmp_alias_values_follow_the_source_format_aliases(name):
         if alias in {"market"}:
             continue  # a label from the request (feed, side, kind), checked per template below
         if expression == "=":
-            assert items[alias] == "null", f"{name}.{alias}"
+            # SeaTunnel 2.3.8's Avro cannot hold a null (aurum.seatunnel.avro): the MISO
+            # job, run for real, writes ''; the others still say null (docs: Known gaps).
+            assert items[alias] in ("null", "''"), f"{name}.{alias}"
         elif expression.startswith("="):
             literal = expression[1:]
             assert items[alias] in {f"'{literal}'", literal}, f"{name}.{alias}"
@@ -147,8 +152,9 @@ def test_reference_templates_fields_are_snake_case_and_documented(name, topic):
     template = load_template(name)
     config = parse(render_sample(name))
     sink = config["sink"]["Kafka"]
-    assert sink["topic"] == topic
-    fields = select_fields(output_transform(config)["query"])
+    assert sink["topic"] == seatunnel_topic(template.meta["format"])
+    assert topic in template.text  # the Python path's topic, named in the header
+    fields = select_fields(output_transform(config)["query"], config)
     header = template.text.split("\nenv {", 1)[0]
     documented = re.search(r"# Output fields(.*?)# aurum\.format", header, re.S).group(1)
     for field, seatunnel_type in fields:
@@ -162,10 +168,10 @@ def timescale_config():
     return parse(render_sample(TIMESCALE_TEMPLATE, batch_size="1000"))
 
 
-def test_timescale_reads_the_seven_lmp_topics():
+def test_timescale_reads_one_standard_lmp_topic_without_dots():
+    """SeaTunnel 2.3.8's Kafka source fails on a dotted topic name (see the template)."""
     source = timescale_config()["source"]["Kafka"]
-    topics = source["topic"].split(",")
-    assert sorted(topics) == sorted(lmp_topic(iso) for iso in LMP_ISOS)
+    assert source["topic"] == "aurum-seatunnel-standard-lmp-v1"
     assert source["format"] == "avro"
 
 

@@ -3,8 +3,8 @@
 Applies the migrations, loads the registry with `sync_registry`, then executes the exact
 insert query from the rendered `iso_lmp_kafka_to_timescale` config (SeaTunnel binds `?`
 positionally; psycopg takes `%s`) with the standard fields of one real PJM row, and checks
-that the row landed with zone, hub and time zone from `ref.iso_nodes`. SeaTunnel itself is
-not run here (a later issue).
+that the row landed with zone, hub and time zone from `ref.iso_nodes`. SeaTunnel runs the
+same statement in test_seatunnel_jobs.py.
 """
 
 from __future__ import annotations

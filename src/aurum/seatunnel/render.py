@@ -5,6 +5,10 @@ Every template declares its variables in its header comment, one per line:
 
     # aurum.var: kafka_bootstrap  Kafka bootstrap servers (host:port[,host:port])
 
+A variable may have a default, used when no value is given:
+
+    # aurum.default: topic  aurum.seatunnel.nyiso_mis_zonal_lbmp.v1
+
 Rendering fails, naming the variable, when a declared variable has no value, when a value
 is given for a variable the template does not declare, or when a value cannot be rendered
 safely. Values are never pasted raw: the renderer knows whether a placeholder stands as a
@@ -29,7 +33,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 JOBS_DIR = Path(__file__).resolve().parents[3] / "ingest" / "seatunnel" / "jobs"
@@ -37,6 +41,9 @@ TEMPLATE_SUFFIX = ".conf.tmpl"
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\s*([a-z]+)\s*)?\}\}")
 _VAR_LINE = re.compile(r"^#\s*aurum\.var:\s*([A-Za-z_][A-Za-z0-9_]*)\s+(.*\S)\s*$", re.MULTILINE)
+_DEFAULT_LINE = re.compile(
+    r"^#\s*aurum\.default:\s*([A-Za-z_][A-Za-z0-9_]*)\s+(.*\S)\s*$", re.MULTILINE
+)
 _META_LINE = re.compile(r"^#\s*aurum\.([a-z_]+):\s*(.*\S)\s*$", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FILTERS = ("sql", "int")
@@ -69,6 +76,7 @@ class Template:
     text: str
     variables: dict[str, str]  # declared name -> description
     meta: dict[str, str]  # other `# aurum.<key>: value` header lines (format, topic …)
+    defaults: dict[str, str] = field(default_factory=dict)  # `# aurum.default:` lines
 
     @property
     def placeholders(self) -> list[Placeholder]:
@@ -120,8 +128,16 @@ def _scan(text: str) -> Iterator[Placeholder]:
 
 def parse_template(name: str, text: str) -> Template:
     variables = {m.group(1): m.group(2) for m in _VAR_LINE.finditer(text)}
-    meta = {m.group(1): m.group(2) for m in _META_LINE.finditer(text) if m.group(1) != "var"}
-    template = Template(name=name, text=text, variables=variables, meta=meta)
+    meta = {
+        m.group(1): m.group(2)
+        for m in _META_LINE.finditer(text)
+        if m.group(1) not in ("var", "default")
+    }
+    defaults = {m.group(1): m.group(2) for m in _DEFAULT_LINE.finditer(text)}
+    undeclared = sorted(set(defaults) - set(variables))
+    if undeclared:
+        raise TemplateError(f"{name}: default for undeclared variable(s): {', '.join(undeclared)}")
+    template = Template(name=name, text=text, variables=variables, meta=meta, defaults=defaults)
     for placeholder in template.placeholders:
         if placeholder.filter is not None and placeholder.filter not in _FILTERS:
             raise TemplateError(f"{name}: unknown filter {placeholder.filter!r}")
@@ -185,6 +201,7 @@ def _render_value(template: str, p: Placeholder, raw: object) -> str:
 
 
 def render_template(template: Template, variables: Mapping[str, object]) -> str:
+    variables = {**template.defaults, **variables}
     declared = set(template.variables)
     missing = sorted(declared - set(variables))
     unknown = sorted(set(variables) - declared)
