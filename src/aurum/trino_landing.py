@@ -36,6 +36,7 @@ from pathlib import Path
 
 import duckdb
 import trino
+import trino.auth
 
 LANDING_SCHEMA = "landing"
 TRINO_TYPES = {
@@ -57,20 +58,34 @@ class TrinoTarget:
     port: int = 58080
     user: str = "aurum"
     catalog: str = "iceberg"
+    http_scheme: str = "http"
+    # profiles.yml's `method`: none, or ldap (password over HTTPS) for a secured cluster.
+    auth: str = "none"
+    password: str = ""
 
     @classmethod
     def from_env(cls) -> TrinoTarget:
+        """The same AURUM_TRINO_* variables profiles.yml's trino target reads."""
         return cls(
             host=os.environ.get("AURUM_TRINO_HOST", "127.0.0.1"),
             port=int(os.environ.get("AURUM_TRINO_PORT", "58080")),
             user=os.environ.get("AURUM_TRINO_USER", "aurum"),
             catalog=os.environ.get("AURUM_TRINO_CATALOG", "iceberg"),
+            http_scheme=os.environ.get("AURUM_TRINO_HTTP_SCHEME", "http"),
+            auth=os.environ.get("AURUM_TRINO_AUTH", "none"),
+            password=os.environ.get("AURUM_TRINO_PASSWORD", ""),
         )
 
     def connect(self) -> trino.dbapi.Connection:
+        auth = None
+        if self.auth == "ldap":
+            auth = trino.auth.BasicAuthentication(self.user, self.password)
+        elif self.auth != "none":
+            raise ValueError(f"AURUM_TRINO_AUTH={self.auth!r}: only none and ldap are supported")
         return trino.dbapi.connect(
-            host=self.host, port=self.port, user=self.user, catalog=self.catalog
-        )
+            host=self.host, port=self.port, user=self.user, catalog=self.catalog,
+            http_scheme=self.http_scheme, auth=auth,
+        )  # fmt: skip
 
 
 def literal(value: object) -> str:
