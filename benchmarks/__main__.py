@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import ingest_throughput, lmp_normalisation, scenario_output
+from benchmarks import (
+    api_latency,
+    ingest_throughput,
+    lmp_normalisation,
+    scenario_output,
+    scenario_run_latency,
+)
 
 BENCHMARKS = {
     "lmp_normalisation": lmp_normalisation.main,
     "ingest_throughput": ingest_throughput.main,
     "scenario_output": scenario_output.main,
+    "api_latency": api_latency.main,
+    "scenario_run_latency": scenario_run_latency.main,
 }
 
 
