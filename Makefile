@@ -12,7 +12,7 @@ DEMO_DB      ?= data/aurum.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: help setup demo test lint unit integration bench clean
+.PHONY: help setup demo test lint unit integration bench serve clean
 
 include make/services.mk
 include make/trino.mk
@@ -21,7 +21,8 @@ include make/seatunnel.mk
 help:
 	@echo "make demo   install, land the bundled real samples, dbt build on DuckDB, print a summary"
 	@echo "make test   install, lint (ruff, sqlfluff), run every test (unit + integration)"
-	@echo "make bench  benchmarks (not part of make test; the ingest one needs make up)"
+	@echo "make bench  benchmarks (not part of make test; they start the local services)"
+	@echo "make serve  the scenario API + worker on the demo warehouse (docs/api.md)"
 	@echo "make up | down | services-status   local PostgreSQL, Redis, Kafka (docs/services.md)"
 
 $(UV):
@@ -62,6 +63,10 @@ integration: setup
 bench: setup
 	$(SERVICES_UP)
 	$(BIN)/python -m benchmarks
+
+serve: setup
+	$(SERVICES_UP)
+	scripts/serve.sh
 
 clean:
 	rm -rf target logs data .cache/lint.duckdb .pytest_cache

@@ -22,10 +22,14 @@ class DbtFailed(RuntimeError):
     pass
 
 
-def _project_args(project_dir: Path, target_path: Path | None) -> list[str]:
+def _project_args(
+    project_dir: Path, target_path: Path | None, log_path: Path | None = None
+) -> list[str]:
     args = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
     if target_path is not None:
         args += ["--target-path", str(target_path)]
+    if log_path is not None:
+        args += ["--log-path", str(log_path)]
     return args
 
 
@@ -84,12 +88,17 @@ class WarmDbt:
         *,
         target: str,
         duckdb_path: Path | None = None,
-        target_path: Path | None = None,
+        work_dir: Path | None = None,
         project_dir: Path = PROJECT_DIR,
     ):
+        """`work_dir` receives dbt's target/ and logs/ (default: the project's own)."""
         self.target = target
         self._duckdb_path = duckdb_path
-        self._project_args = _project_args(project_dir, target_path)
+        self._project_args = _project_args(
+            project_dir,
+            work_dir / "target" if work_dir else None,
+            work_dir / "logs" if work_dir else None,
+        )
         self._manifest: Manifest | None = None
 
     def _environment(self) -> None:

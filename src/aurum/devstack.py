@@ -56,6 +56,7 @@ class LocalStack:
             "AURUM_DUCKDB_PATH": str(warehouse),
             "AURUM_JWT_SECRET": secret,
             "AURUM_OPENLINEAGE_FILE": str(self.lineage_file),
+            "AURUM_DBT_WORK_DIR": str(self.workdir / "dbt"),
             "AURUM_WORKER_METRICS_PORT": str(self.metrics_port),
             # A request topic and group of its own: stacks sharing a broker (tests and a
             # benchmark at once) must not run each other's requests.

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     # Which profiles.yml output the worker and the API build with (profiles.yml reads the
     # same variable): the embedded DuckDB file or the production Trino + Iceberg cluster.
     dbt_target: Literal["duckdb", "trino"] = "duckdb"
+    # Where the long-lived services keep dbt's target/ and logs/ (one subfolder each), so
+    # they never share or overwrite the repository's own target/.
+    dbt_work_dir: Path = Path(".cache/dbt-services")
 
     # Bearer JWTs: HS256 with a shared secret, or RS256/ES256 with a PEM public key.
     jwt_secret: SecretStr | None = None

@@ -56,7 +56,9 @@ def _execute(settings: Settings, tenant: str) -> list[tuple]:
     assert run is not None
     producer = ConfirmingProducer(settings.kafka_bootstrap)
     executor = ScenarioExecutor(
-        settings, WarmDbt(target=settings.dbt_target, duckdb_path=settings.duckdb_path),
+        settings,
+        WarmDbt(target=settings.dbt_target, duckdb_path=settings.duckdb_path,
+                work_dir=settings.dbt_work_dir / "test"),
         producer, LineageEmitter(settings),
     )  # fmt: skip
     assert executor.handle(store.request_message(run)) == "succeeded"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -33,10 +34,11 @@ def services(request: Request) -> AppServices:
     return request.app.state.services
 
 
-def database(request: Request) -> Iterator[psycopg.Connection]:
-    pool: ConnectionPool = request.app.state.services.pool
+@contextmanager
+def connection(app_services: AppServices) -> Iterator[psycopg.Connection]:
+    """A pooled connection; 503 problem JSON when none can be had."""
     try:
-        conn_cm = pool.connection(timeout=5)
+        conn_cm = app_services.pool.connection(timeout=5)
         conn = conn_cm.__enter__()
     except Exception as exc:
         raise ProblemError(503, "Service Unavailable", "the database is unavailable") from exc
@@ -47,6 +49,11 @@ def database(request: Request) -> Iterator[psycopg.Connection]:
         raise
     else:
         conn_cm.__exit__(None, None, None)
+
+
+def database(request: Request) -> Iterator[psycopg.Connection]:
+    with connection(request.app.state.services) as conn:
+        yield conn
 
 
 Db = Annotated[psycopg.Connection, Depends(database)]

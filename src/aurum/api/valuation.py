@@ -21,7 +21,11 @@ SELECT = ("scenario_output", "ppa_valuation", "ppa_cashflows_monthly", "ppa_cash
 class Valuator:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.dbt = WarmDbt(target=settings.dbt_target, duckdb_path=settings.duckdb_path)
+        self.dbt = WarmDbt(
+            target=settings.dbt_target,
+            duckdb_path=settings.duckdb_path,
+            work_dir=settings.dbt_work_dir / "api",
+        )
         self._parse_lock = threading.Lock()
 
     def warm_up(self) -> None:

@@ -390,7 +390,7 @@ def claim_run(conn: psycopg.Connection, tenant_id: str, run_id: uuid.UUID) -> Ru
         cur.execute(
             """
             update app.scenario_run
-               set status = 'running', attempts = attempts + 1, started_at = now()
+               set status = 'running', attempts = attempts + 1, started_at = clock_timestamp()
              where tenant_id = %s and id = %s and status in ('queued', 'running')
             returning *
             """,
@@ -416,7 +416,8 @@ def complete_run(
         cur.execute(
             """
             update app.scenario_run
-               set status = 'succeeded', finished_at = now(), result_rows = %s, error = null
+               set status = 'succeeded', finished_at = clock_timestamp(), result_rows = %s,
+                   error = null
              where tenant_id = %s and id = %s
             """,
             (len(rows), tenant_id, run_id),
@@ -429,7 +430,7 @@ def fail_run(conn: psycopg.Connection, tenant_id: str, run_id: uuid.UUID, error:
         conn.execute(
             """
             update app.scenario_run
-               set status = 'failed', finished_at = now(), error = %s
+               set status = 'failed', finished_at = clock_timestamp(), error = %s
              where tenant_id = %s and id = %s and status <> 'succeeded'
             """,
             (error[:4000] or "failed", tenant_id, run_id),

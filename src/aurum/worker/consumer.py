@@ -52,7 +52,11 @@ def make_consumer(settings: Settings) -> Consumer:
 def run_worker(settings: Settings, stop: threading.Event) -> None:
     topic = settings.scenario_request_topic
     ensure_topics(settings.kafka_bootstrap, [topic, DLQ_TOPIC])
-    dbt = WarmDbt(target=settings.dbt_target, duckdb_path=settings.duckdb_path)
+    dbt = WarmDbt(
+        target=settings.dbt_target,
+        duckdb_path=settings.duckdb_path,
+        work_dir=settings.dbt_work_dir / "worker",
+    )
     started = time.monotonic()
     dbt.manifest()
     log.info("dbt project parsed in %.1f s (target %s)", time.monotonic() - started, dbt.target)

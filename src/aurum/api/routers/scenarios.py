@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, Response
 
 from aurum.api.auth import CurrentPrincipal
-from aurum.api.deps import Db, Services
+from aurum.api.deps import Db, Services, connection
 from aurum.api.metrics import RUNS_REQUESTED
 from aurum.api.problems import Problem, ProblemError, not_found, validation_error
 from aurum.api.schemas import (
@@ -145,14 +145,15 @@ def get_scenario(
     request: Request,
     scenario_id: uuid.UUID,
     principal: CurrentPrincipal,
-    db: Db,
     services: Services,
 ) -> Response:
     """One scenario with its current assumptions (served from Redis when cached)."""
     cached = services.cache.get(principal.tenant_id, scenario_id)
     if cached is not None:
         return Response(cached, media_type="application/json", headers={"X-Cache": "hit"})
-    record = store.get_scenario(db, principal.tenant_id, scenario_id)
+    # A database connection only on a miss: a hit touches Redis alone.
+    with connection(services) as db:
+        record = store.get_scenario(db, principal.tenant_id, scenario_id)
     if record is None:
         raise not_found(f"scenario {scenario_id}")
     body = _scenario_out(request, record).model_dump_json().encode()
