@@ -7,15 +7,33 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import psycopg
 import pytest
 
+from aurum.db import connect
+from aurum.db.migrations import apply_migrations
 from aurum.dbt_runner import PROJECT_DIR, run_dbt
 from aurum.ingest.land import main as land_main
+from aurum.settings import Settings
 
 SAMPLE_DATA = PROJECT_DIR / "sample_data"
 # No real ISO-NE LMP response exists here; the constructed fixtures (see their
 # README) go through the same landing and dbt build as the real samples.
 ISONE_FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "isone"
+
+
+@pytest.fixture(scope="session")
+def pg_settings() -> Settings:
+    """Settings for the local services, with the PostgreSQL migrations applied."""
+    settings = Settings()
+    apply_migrations(settings.pg_dsn)
+    return settings
+
+
+@pytest.fixture
+def pg(pg_settings: Settings) -> Iterator[psycopg.Connection]:
+    with connect(pg_settings.pg_dsn) as conn:
+        yield conn
 
 
 @pytest.fixture(scope="session")

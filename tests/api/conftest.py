@@ -8,24 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from aurum.db import connect
-from aurum.db.migrations import apply_migrations
 from aurum.devstack import LocalStack
 from aurum.settings import Settings
 from warehouse_helpers import copy_warehouse
-
-
-@pytest.fixture(scope="session")
-def pg_settings() -> Settings:
-    settings = Settings()
-    apply_migrations(settings.pg_dsn)
-    return settings
-
-
-@pytest.fixture
-def pg(pg_settings: Settings):
-    with connect(pg_settings.pg_dsn) as conn:
-        yield conn
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,6 @@ import uuid
 import pytest
 from confluent_kafka import Consumer
 
-from aurum.db import connect
-from aurum.db.migrations import apply_migrations
 from aurum.dbt_runner import PROJECT_DIR
 from aurum.kafka.admin import ensure_topics
 from aurum.kafka.codec import SUBJECT_HEADER, decode
@@ -27,19 +25,16 @@ SCENARIO = parse_scenario(
 
 
 @pytest.fixture
-def settings() -> Settings:
+def settings(pg_settings: Settings) -> Settings:
     require_kafka()
-    settings = Settings()
-    apply_migrations(settings.pg_dsn)
-    return settings
+    return pg_settings
 
 
 @pytest.fixture
-def conn(settings: Settings):
-    with connect(settings.pg_dsn) as conn:
-        # Earlier tests' rows would be published too; this test owns the outbox meanwhile.
-        conn.execute("update app.outbox set published_at = now() where published_at is null")
-        yield conn
+def conn(pg):
+    # Earlier tests' rows would be published too; this test owns the outbox meanwhile.
+    pg.execute("update app.outbox set published_at = now() where published_at is null")
+    return pg
 
 
 def _outbox(conn, run_id) -> tuple:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -60,19 +61,16 @@ def _validated(payload: Any) -> Scenario:
         ) from exc
 
 
+def _public(record: store.ScenarioRecord | store.RunRecord) -> dict:
+    """The record's fields minus the tenant (the caller's own, implied by the token)."""
+    fields = asdict(record)
+    fields.pop("tenant_id")
+    return fields
+
+
 def _scenario_out(request: Request, record: store.ScenarioRecord) -> ScenarioOut:
     base = str(request.url_for("get_scenario", scenario_id=str(record.id)).path)
-    return ScenarioOut(
-        id=record.id,
-        name=record.name,
-        description=record.description,
-        version=record.version,
-        assumptions=record.assumptions,
-        created_by=record.created_by,
-        created_at=record.created_at,
-        updated_at=record.updated_at,
-        links=ScenarioLinks(self=base, runs=base + "/runs"),
-    )
+    return ScenarioOut(**_public(record), links=ScenarioLinks(self=base, runs=base + "/runs"))
 
 
 def _run_out(request: Request, run: store.RunRecord) -> RunOut:
@@ -81,32 +79,20 @@ def _run_out(request: Request, run: store.RunRecord) -> RunOut:
     duration = None
     if run.started_at is not None and run.finished_at is not None:
         duration = (run.finished_at - run.started_at).total_seconds()
-    return RunOut(
-        id=run.id,
-        scenario_id=run.scenario_id,
-        assumption_version=run.assumption_version,
-        status=run.status,
-        attempts=run.attempts,
-        dbt_target=run.dbt_target,
-        requested_by=run.requested_by,
-        created_at=run.created_at,
-        started_at=run.started_at,
-        finished_at=run.finished_at,
-        duration_seconds=duration,
-        error=run.error,
-        result_rows=run.result_rows,
-        links=RunLinks(
-            self=this,
-            scenario=scenario,
-            results=this + "/results" if run.status == "succeeded" else None,
-        ),
+    links = RunLinks(
+        self=this,
+        scenario=scenario,
+        results=this + "/results" if run.status == "succeeded" else None,
     )
+    return RunOut(**_public(run), duration_seconds=duration, links=links)
 
 
-def _next(request: Request, total: int, limit: int, offset: int) -> str | None:
-    if offset + limit >= total:
-        return None
-    return str(request.url.include_query_params(limit=limit, offset=offset + limit))
+def _page(model: type, request: Request, items: list, total: int, limit: int, offset: int):
+    """One page of `model` (a Page[…]) with the URL of the next page, if any."""
+    next_url = None
+    if offset + limit < total:
+        next_url = str(request.url.include_query_params(limit=limit, offset=offset + limit))
+    return model(items=items, total=total, limit=limit, offset=offset, next=next_url)
 
 
 @router.post("", status_code=201, response_model=ScenarioOut, responses=PROBLEMS)
@@ -131,12 +117,13 @@ def list_scenarios(
 ) -> Page[ScenarioOut]:
     """The tenant's scenarios, newest first."""
     records, total = store.list_scenarios(db, principal.tenant_id, limit=limit, offset=offset)
-    return Page[ScenarioOut](
-        items=[_scenario_out(request, r) for r in records],
-        total=total,
-        limit=limit,
-        offset=offset,
-        next=_next(request, total, limit, offset),
+    return _page(
+        Page[ScenarioOut],
+        request,
+        [_scenario_out(request, r) for r in records],
+        total,
+        limit,
+        offset,
     )
 
 
@@ -225,13 +212,7 @@ def list_runs(
     if store.get_scenario(db, principal.tenant_id, scenario_id) is None:
         raise not_found(f"scenario {scenario_id}")
     runs, total = store.list_runs(db, principal.tenant_id, scenario_id, limit=limit, offset=offset)
-    return Page[RunOut](
-        items=[_run_out(request, r) for r in runs],
-        total=total,
-        limit=limit,
-        offset=offset,
-        next=_next(request, total, limit, offset),
-    )
+    return _page(Page[RunOut], request, [_run_out(request, r) for r in runs], total, limit, offset)
 
 
 @router.get("/{scenario_id}/runs/{run_id}", response_model=RunOut, responses=PROBLEMS)
@@ -281,10 +262,4 @@ def get_results(
         db, principal.tenant_id, run_id, location_ids=location_id or [], start=start, end=end,
         limit=limit, offset=offset,
     )  # fmt: skip
-    return Page[ResultRow](
-        items=[ResultRow(**r) for r in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
-        next=_next(request, total, limit, offset),
-    )
+    return _page(Page[ResultRow], request, [ResultRow(**r) for r in rows], total, limit, offset)
