@@ -19,6 +19,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import psycopg
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
@@ -27,7 +28,9 @@ from seatunnel_helpers import parse, render_sample
 from aurum.db import pg_dsn
 from aurum.db.migrations import apply_migrations
 from aurum.db.registry import sync_registry
-from aurum.ingest.decoders import format_for
+from aurum.ingest.decoders import format_for, format_named
+from aurum.ingest.kafka_landing import KafkaLander
+from aurum.ingest.landing import landing_table
 from aurum.ingest.records import Record
 from aurum.seatunnel import avro
 from aurum.seatunnel.render import jdbc_url_from_dsn
@@ -127,7 +130,7 @@ def check_fetched_at(rows: list[dict], started: datetime) -> None:
         assert started - timedelta(seconds=5) <= fetched <= datetime.now(UTC)
 
 
-def test_seatunnel_http_to_kafka_ercot_api(seatunnel, replay):
+def test_seatunnel_http_to_kafka_ercot_api(seatunnel, replay, tmp_path):
     messages, started, _ = run_to_kafka(
         "ercot_lmp_to_kafka",
         replay,
@@ -147,6 +150,30 @@ def test_seatunnel_http_to_kafka_ercot_api(seatunnel, replay):
     )
     check_fetched_at(rows, started)
     assert {m.key().decode("utf-8", "replace")[1:] for m in messages} >= {"LZ_HOUSTON"}
+    land_and_compare(messages[0].topic(), "ercot_api_rt_spp", python_rows, tmp_path)
+
+
+def land_and_compare(topic: str, format_name: str, python_rows: list[dict], tmp_path) -> None:
+    """The Python lander lands SeaTunnel's header-less topic like the decoder's rows, and a
+    second pass over the same messages (a replay) replaces them instead of doubling."""
+    columns = format_named(format_name).column_names
+    database = tmp_path / "aurum.duckdb"
+    for _ in range(2):
+        with duckdb.connect(str(database)) as conn:
+            lander = KafkaLander(
+                conn,
+                bootstrap_servers=bootstrap(),
+                group_id=f"{topic}.lander.{uuid.uuid4().hex[:6]}",
+                topics=[topic],
+                headerless_formats={topic: format_name},
+            )
+            stats = lander.run(idle_seconds=2)
+            assert stats.rows[format_name] == len(python_rows) and stats.undecodable == 0
+            table = landing_table(conn, format_name)
+            landed = conn.execute(f"select {', '.join(columns)} from {table}").fetchall()
+    assert len(landed) == len(python_rows)
+    want = sorted(tuple(str(row[c]) for c in columns) for row in python_rows)
+    assert sorted(tuple(str(v) for v in row) for row in landed) == want
 
 
 def test_seatunnel_http_to_kafka_miso_api(seatunnel, replay):

@@ -7,6 +7,12 @@ _source_row, _source_item) per table, error_id for dead letters — so a replaye
 itself instead of doubling. Offsets are committed only after that transaction has
 committed: a crash before the commit replays the batch, which the delete makes
 harmless. Nothing is lost and nothing is landed twice.
+
+SeaTunnel's Kafka sink writes no headers and its own Avro (aurum.seatunnel.avro); its
+jobs write one format per topic, `aurum.seatunnel.<format>.v1`, which the lander also
+reads (the format comes from the topic name, or from `headerless_formats` for a topic
+named otherwise). Their landing key is the row's own `source_file`/`source_row`, which
+the templates make unique and replay-stable.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from aurum.kafka.codec import FORMAT_HEADER, SUBJECT_HEADER, decode
 from aurum.kafka.dead_letters import DLQ_SUBJECT
 from aurum.kafka.schemas import landing_subject
 from aurum.kafka.topics import DLQ_TOPIC, topic_for
+from aurum.seatunnel import avro as seatunnel_avro
+from aurum.seatunnel.avro import SEATUNNEL_TOPIC_PREFIX, format_of_topic
 
 
 def landing_topics() -> list[str]:
@@ -63,8 +71,10 @@ class KafkaLander:
         topics: Iterable[str] | None = None,
         batch_size: int = 2000,
         on_batch: Callable[[LandStats], None] | None = None,
+        headerless_formats: dict[str, str] | None = None,
     ):
         self.conn = conn
+        self.headerless_formats = headerless_formats or {}
         self.batch_size = batch_size
         self.on_batch = on_batch
         ensure_landing_tables(conn, FORMATS)
@@ -80,7 +90,9 @@ class KafkaLander:
             }
         )
         self._assigned = False
-        self.consumer.subscribe(list(topics or landing_topics()), on_assign=self._on_assign)
+        # By default also every SeaTunnel one-format topic (a librdkafka regex subscription).
+        default = [*landing_topics(), "^" + SEATUNNEL_TOPIC_PREFIX.replace(".", r"\.") + r".+\.v1$"]
+        self.consumer.subscribe(list(topics or default), on_assign=self._on_assign)
 
     def _on_assign(self, consumer, partitions) -> None:
         self._assigned = True
@@ -160,14 +172,27 @@ class KafkaLander:
                 )
                 continue
             format_name = headers.get(FORMAT_HEADER)
-            if format_name is None:
-                stats.undecodable += 1  # not ours: no format header
-                continue
+            if format_name is not None:
+                record = decode(
+                    landing_subject(format_name), message.value(), writer_subject=subject
+                )
+            else:
+                format_name = self.headerless_formats.get(message.topic()) or format_of_topic(
+                    message.topic()
+                )
+                if format_name is None:
+                    stats.undecodable += 1  # not ours: no format header, no SeaTunnel topic
+                    continue
+                record = seatunnel_avro.decode_landing(format_name, message.value())
             source_format = format_named(format_name)
-            record = decode(landing_subject(format_name), message.value(), writer_subject=subject)
             rows_by_format[format_name].append(
                 [record.get(c) for c in source_format.column_names]
-                + [record["source_file"], record["source_row"], record["source_item"], loaded_at]
+                + [
+                    record["source_file"],
+                    record["source_row"],
+                    record.get("source_item") or 0,
+                    loaded_at,
+                ]
             )
         self.conn.execute("begin transaction")
         try:
