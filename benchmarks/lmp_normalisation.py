@@ -25,33 +25,18 @@ from aurum.dbt_runner import PROJECT_DIR, run_dbt
 from aurum.ingest.decoders import FORMATS
 from aurum.ingest.land import land_path
 from aurum.ingest.landing import ensure_landing_tables
+from benchmarks.pjm_shapes import PJM_SAMPLE, hub_shape_ctes
 
 WORK = PROJECT_DIR / "benchmarks" / ".work" / "lmp_normalisation"
 LOCATIONS = 13_000
 HOURS = 731
-SAMPLE = PROJECT_DIR / "sample_data" / "pjm" / "da_hrl_lmps_hubs_2025-05-01_to_05-10.csv"
 
-GENERATE = f"""
+
+def generate_sql(locations: int = LOCATIONS, hours: int = HOURS) -> str:
+    """The generator statement(s); tests run it at a small scale against the real landing shape."""
+    return f"""
 insert into landing.pjm_dataminer_lmp
-with hubs as (
-    select
-        pnode_id, pnode_name,
-        row_number() over (order by pnode_id) - 1 as hub_index,
-        list(system_energy_price order by datetime_beginning_utc) as energy,
-        list(congestion_price order by datetime_beginning_utc) as congestion,
-        list(marginal_loss_price order by datetime_beginning_utc) as loss
-    from landing.pjm_dataminer_lmp
-    group by pnode_id, pnode_name
-),
-nodes as (
-    select
-        n as node_index,
-        case when n < 12 then null else 900000000 + n end as synthetic_id,
-        n % 12 as hub_index,
-        ((n * 7919) % 400) / 100.0 - 2.0 as basis
-    from range({LOCATIONS}) as t(n)
-),
-hours as (select h from range({HOURS}) as t(h))
+with {hub_shape_ctes(locations, hours)}
 select
     'da_hrl_lmps' as feed,
     timestamp '2025-05-01 04:00:00' + to_hours(h) as datetime_beginning_utc,
@@ -67,9 +52,10 @@ select
     hubs.congestion[1 + h % len(hubs.energy)] + basis as congestion_price,
     hubs.loss[1 + h % len(hubs.energy)] as marginal_loss_price,
     true, 1,
-    'generated_da_hrl_lmps.csv', nodes.node_index * {HOURS} + h + 1, timestamp '2025-06-01 00:00:00'
+    'generated_da_hrl_lmps.csv', nodes.node_index * {hours} + h + 1, 0, timestamp '2025-06-01 00:00:00'
 from nodes join hubs using (hub_index) cross join hours
 """
+
 
 HAND_WRITTEN = """
 create or replace table baseline.fct_lmp_hand as
@@ -119,8 +105,8 @@ def _timed(label: str, action) -> float:
 def _prepare(database: Path) -> int:
     with duckdb.connect(str(database)) as conn:
         ensure_landing_tables(conn, FORMATS)
-        land_path(conn, SAMPLE)
-        conn.execute(GENERATE)
+        land_path(conn, PJM_SAMPLE)
+        conn.execute(generate_sql())
         conn.execute(
             "delete from landing.pjm_dataminer_lmp where _source_file <> 'generated_da_hrl_lmps.csv'"
         )

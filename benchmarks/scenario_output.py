@@ -26,11 +26,11 @@ from aurum.dbt_runner import PROJECT_DIR, run_dbt
 from aurum.ingest.decoders import FORMATS
 from aurum.ingest.land import land_path
 from aurum.ingest.landing import ensure_landing_tables
+from benchmarks.pjm_shapes import PJM_SAMPLE, hub_shape_ctes
 
 WORK = PROJECT_DIR / "benchmarks" / ".work" / "scenario_output"
 LOCATIONS = 1_000
 HOURS = 8_760
-PJM_SAMPLE = PROJECT_DIR / "sample_data" / "pjm" / "da_hrl_lmps_hubs_2025-05-01_to_05-10.csv"
 GAS_SAMPLE = PROJECT_DIR / "sample_data" / "eia" / "RNGWHHDd.xls"
 
 SCENARIO = {
@@ -63,29 +63,13 @@ SCENARIO = {
     ],
 }  # fmt: skip
 
-GENERATE = f"""
+
+def generate_sql(locations: int = LOCATIONS, hours: int = HOURS) -> str:
+    """The generator statement(s); tests run it at a small scale against the real landing shape."""
+    return f"""
 create schema if not exists market;
 create or replace table market.fct_lmp as
-with hubs as (
-    select
-        pnode_id, pnode_name,
-        row_number() over (order by pnode_id) - 1 as hub_index,
-        list(system_energy_price order by datetime_beginning_utc) as energy,
-        list(congestion_price order by datetime_beginning_utc) as congestion,
-        list(marginal_loss_price order by datetime_beginning_utc) as loss
-    from landing.pjm_dataminer_lmp
-    group by pnode_id, pnode_name
-),
-nodes as (
-    select
-        n as node_index,
-        case when n < 12 then null else 900000000 + n end as synthetic_id,
-        n % 12 as hub_index,
-        'Z' || (n % 20) as zone,
-        ((n * 7919) % 400) / 100.0 - 2.0 as basis
-    from range({LOCATIONS}) as t(n)
-),
-hours as (select h from range({HOURS}) as t(h)),
+with {hub_shape_ctes(locations, hours)},
 shaped as (
     select
         nodes.*, hubs.pnode_id, hubs.pnode_name, h,
@@ -118,10 +102,11 @@ select
     cast(1 as integer) as revision_count,
     'pjm_dataminer_lmp' as source_format,
     'generated' as source_file,
-    cast(node_index * {HOURS} + h as bigint) as source_row,
+    cast(node_index * {hours} + h as bigint) as source_row,
     timestamp '2024-01-02 00:00:00' as loaded_at
 from shaped
 """
+
 
 # The same result in one query: the scenario's drivers written in as constants (typed
 # as doubles like the var literals, so the arithmetic is the same bit for bit).
@@ -222,7 +207,7 @@ def _prepare(database: Path) -> int:
         ensure_landing_tables(conn, FORMATS)
         land_path(conn, PJM_SAMPLE)
         land_path(conn, GAS_SAMPLE)
-        conn.execute(GENERATE)
+        conn.execute(generate_sql())
         return conn.execute("select count(*) from market.fct_lmp").fetchone()[0]
 
 

@@ -1,0 +1,40 @@
+"""Synthetic PJM locations with real price shapes, shared by the benchmarks.
+
+`hub_shape_ctes(locations, hours)` is the body of a `with` clause over the landed PJM
+sample (`landing.pjm_dataminer_lmp`): `hubs` (the 12 real hubs and their hourly energy,
+congestion and loss lists), `nodes` (the 12 hubs, then synthetic locations 900000012…,
+each assigned a hub, a zone Z0..Z19 and a fixed basis of -2..+2 $/MWh) and `hours`.
+A generated row takes its hub's price at `1 + h % len(hubs.energy)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aurum.dbt_runner import PROJECT_DIR
+
+PJM_SAMPLE: Path = PROJECT_DIR / "sample_data" / "pjm" / "da_hrl_lmps_hubs_2025-05-01_to_05-10.csv"
+
+
+def hub_shape_ctes(locations: int, hours: int) -> str:
+    return f"""
+hubs as (
+    select
+        pnode_id, pnode_name,
+        row_number() over (order by pnode_id) - 1 as hub_index,
+        list(system_energy_price order by datetime_beginning_utc) as energy,
+        list(congestion_price order by datetime_beginning_utc) as congestion,
+        list(marginal_loss_price order by datetime_beginning_utc) as loss
+    from landing.pjm_dataminer_lmp
+    group by pnode_id, pnode_name
+),
+nodes as (
+    select
+        n as node_index,
+        case when n < 12 then null else 900000000 + n end as synthetic_id,
+        n % 12 as hub_index,
+        'Z' || (n % 20) as zone,
+        ((n * 7919) % 400) / 100.0 - 2.0 as basis
+    from range({locations}) as t(n)
+),
+hours as (select h from range({hours}) as t(h))"""
