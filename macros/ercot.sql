@@ -19,3 +19,32 @@
         else {{ name_column }}
     end
 {%- endmacro %}
+
+{#- The real-time 15-minute settlement point prices, one dataset published two ways
+    (MIS CSV and the public API) that differ only in the point's column name. -#}
+{% macro ercot_rt_spp_columns(point_column, source_format) -%}
+        'ERCOT' as iso_code,
+        'real_time_15min' as market,
+        {{ aurum.ercot_location_id(point_column, 'settlement_point_type') }} as location_id,
+        {{ point_column }} as location_name,
+        settlement_point_type as location_type,
+
+        -- Interval k of DeliveryHour h starts at local (h-1):00 + 15(k-1) minutes.
+        {%- set start_utc = aurum.ercot_interval_start_utc(
+            'delivery_date', '(delivery_hour - 1) * 60 + (delivery_interval - 1) * 15', 'dst_flag'
+        ) %}
+        {{ start_utc }} as interval_start_utc,
+        {{ aurum.add_seconds(start_utc, 900) }} as interval_end_utc,
+        900 as interval_seconds,
+
+        settlement_point_price as lmp,
+        cast(null as double) as energy,
+        cast(null as double) as congestion,
+        cast(null as double) as loss,
+
+        cast(null as integer) as published_version,
+        '{{ source_format }}' as source_format,
+        _source_file as source_file,
+        _source_row as source_row,
+        _loaded_at as loaded_at
+{%- endmacro %}
