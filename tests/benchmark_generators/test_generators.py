@@ -7,12 +7,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from benchmarks.pjm_shapes import PJM_SAMPLE
 
 from aurum.ingest.decoders import FORMATS
 from aurum.ingest.land import land_path
 from aurum.ingest.landing import ensure_landing_tables
 from benchmarks import lmp_normalisation, scenario_output
+from benchmarks.pjm_shapes import PJM_SAMPLE
 
 
 @pytest.fixture
