@@ -16,7 +16,6 @@ Both outputs are compared row for row before the ratios are printed.
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import duckdb
@@ -25,7 +24,7 @@ from aurum.dbt_runner import PROJECT_DIR, run_dbt
 from aurum.ingest.decoders import FORMATS
 from aurum.ingest.land import land_path
 from aurum.ingest.landing import ensure_landing_tables
-from benchmarks.pjm_shapes import PJM_SAMPLE, hub_shape_ctes
+from benchmarks.common import PJM_SAMPLE, hub_shape_ctes, timed
 
 WORK = PROJECT_DIR / "benchmarks" / ".work" / "lmp_normalisation"
 LOCATIONS = 13_000
@@ -94,14 +93,6 @@ where r.rn = 1
 """
 
 
-def _timed(label: str, action) -> float:
-    start = time.perf_counter()
-    action()
-    seconds = time.perf_counter() - start
-    print(f"  {label:<34} {seconds:8.2f} s")
-    return seconds
-
-
 def _prepare(database: Path) -> int:
     with duckdb.connect(str(database)) as conn:
         ensure_landing_tables(conn, FORMATS)
@@ -134,11 +125,11 @@ def main() -> None:
         "resource_type:seed",
         "resource_type:snapshot",
     ]
-    dbt_run = _timed(
+    dbt_run = timed(
         "dbt run (LMP models)",
         lambda: run_dbt(["run", "--quiet", *lmp_models], duckdb_path=database, target_path=target),
     )
-    dbt_build = _timed(
+    dbt_build = timed(
         "dbt build (LMP models + tests)",
         lambda: run_dbt(
             ["build", "--quiet", *lmp_models], duckdb_path=database, target_path=target
@@ -148,7 +139,7 @@ def main() -> None:
     # dbt-duckdb keeps its instance open in-process; connect with the same configuration.
     with duckdb.connect(str(database)) as conn:
         conn.execute("create schema if not exists baseline")
-        baseline = _timed("hand-written DuckDB query", lambda: conn.execute(HAND_WRITTEN))
+        baseline = timed("hand-written DuckDB query", lambda: conn.execute(HAND_WRITTEN))
         differing = conn.execute(
             """
             select count(*) from (

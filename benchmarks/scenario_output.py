@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 
 import duckdb
@@ -26,7 +25,7 @@ from aurum.dbt_runner import PROJECT_DIR, run_dbt
 from aurum.ingest.decoders import FORMATS
 from aurum.ingest.land import land_path
 from aurum.ingest.landing import ensure_landing_tables
-from benchmarks.pjm_shapes import PJM_SAMPLE, hub_shape_ctes
+from benchmarks.common import PJM_SAMPLE, hub_shape_ctes, timed
 
 WORK = PROJECT_DIR / "benchmarks" / ".work" / "scenario_output"
 LOCATIONS = 1_000
@@ -194,14 +193,6 @@ from c
 """
 
 
-def _timed(label: str, action) -> float:
-    start = time.perf_counter()
-    action()
-    seconds = time.perf_counter() - start
-    print(f"  {label:<34} {seconds:8.2f} s")
-    return seconds
-
-
 def _prepare(database: Path) -> int:
     with duckdb.connect(str(database)) as conn:
         ensure_landing_tables(conn, FORMATS)
@@ -225,7 +216,7 @@ def main() -> None:
         ["run", "--select", "+int_fuel__daily_prices"], duckdb_path=database, target_path=target
     )
     variables = json.dumps({"scenario": SCENARIO})
-    dbt_run = _timed(
+    dbt_run = timed(
         "dbt run (scenario models)",
         lambda: run_dbt(
             [
@@ -244,7 +235,7 @@ def main() -> None:
             "create or replace temp view market_price_limits_pjm as select * from"
             " reference.market_price_limits where iso_code = 'PJM' and market is null"
         )
-        baseline = _timed("hand-written DuckDB query", lambda: conn.execute(HAND_WRITTEN))
+        baseline = timed("hand-written DuckDB query", lambda: conn.execute(HAND_WRITTEN))
         differing = conn.execute(
             """
             select count(*) from (

@@ -72,7 +72,7 @@ def _build_warehouse(workdir: Path) -> Path:
     return database
 
 
-def _api_run(client: httpx.Client, scenario_id: str) -> tuple[list[float], int]:
+def _api_run(stack: LocalStack, client: httpx.Client, scenario_id: str) -> tuple[list[float], int]:
     """([end to end, queued, worker, after] in seconds, result rows) of one run.
 
     End to end: POST until the poll that saw `succeeded`. The rest from the run's
@@ -83,19 +83,12 @@ def _api_run(client: httpx.Client, scenario_id: str) -> tuple[list[float], int]:
     start = time.perf_counter()
     response = client.post(f"/v1/scenarios/{scenario_id}/run")
     response.raise_for_status()
-    run_path = response.headers["Location"]
-    while True:
-        run = client.get(run_path)
-        run.raise_for_status()
-        body = run.json()
-        if body["status"] == "succeeded":
-            total = time.perf_counter() - start
-            break
-        if body["status"] == "failed":
-            raise SystemExit(f"run {body['id']} failed: {body['error']}")
-        if time.perf_counter() - start > RUN_TIMEOUT:
-            raise TimeoutError(f"run {body['id']} still {body['status']} after {RUN_TIMEOUT}s")
-        time.sleep(POLL_SECONDS)
+    body = stack.wait_for_run(
+        client, scenario_id, response.json()["id"], RUN_TIMEOUT, poll_seconds=POLL_SECONDS
+    )
+    total = time.perf_counter() - start
+    if body["status"] != "succeeded":
+        raise SystemExit(f"run {body['id']} {body['status']}: {body['error']}")
     created, started = (datetime.fromisoformat(body[k]) for k in ("created_at", "started_at"))
     queued = (started - created).total_seconds()
     worker = body["duration_seconds"]
@@ -159,7 +152,7 @@ def main() -> None:
                 rows: set[int] = set()
                 for index in range(max(RUNS, CLI_RUNS)):
                     if index < RUNS:
-                        seconds, result_rows = _api_run(client, scenario_id)
+                        seconds, result_rows = _api_run(stack, client, scenario_id)
                         api.append(seconds)
                         rows.add(result_rows)
                     if index < CLI_RUNS:

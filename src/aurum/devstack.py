@@ -141,12 +141,20 @@ class LocalStack:
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=60)
 
     def wait_for_run(
-        self, client: httpx.Client, scenario_id: str, run_id: str, timeout: float = 180
+        self,
+        client: httpx.Client,
+        scenario_id: str,
+        run_id: str,
+        timeout: float = 180,
+        poll_seconds: float = 0.2,
     ) -> dict:
-        """Poll until the run is succeeded or failed; returns the last representation."""
+        """Poll until the run is succeeded or failed (or `timeout` passed); returns the
+        last representation."""
         deadline = time.monotonic() + timeout
         while True:
-            body = client.get(f"/v1/scenarios/{scenario_id}/runs/{run_id}").json()
+            response = client.get(f"/v1/scenarios/{scenario_id}/runs/{run_id}")
+            response.raise_for_status()
+            body = response.json()
             if body["status"] in ("succeeded", "failed") or time.monotonic() > deadline:
                 return body
-            time.sleep(0.2)
+            time.sleep(poll_seconds)

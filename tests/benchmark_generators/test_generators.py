@@ -12,7 +12,7 @@ from aurum.ingest.decoders import FORMATS
 from aurum.ingest.land import land_path
 from aurum.ingest.landing import ensure_landing_tables
 from benchmarks import lmp_normalisation, scenario_output
-from benchmarks.pjm_shapes import PJM_SAMPLE
+from benchmarks.common import PJM_SAMPLE
 
 
 @pytest.fixture

@@ -27,11 +27,8 @@ from aurum.scenarios.outbox import OutboxRelay
 from aurum.settings import Settings
 
 log = logging.getLogger(__name__)
-# Request bodies validated from raw JSON, and the schema names they appear under.
-BODY_SCHEMAS = {
-    "ScenarioAssumptions": Scenario,
-    "PpaContract": PpaContract,
-}
+# Request bodies validated from raw JSON (strict JSON mode, as the CLI does).
+BODY_MODELS = (Scenario, PpaContract)
 
 
 def custom_openapi(app: FastAPI) -> dict[str, Any]:
@@ -43,12 +40,12 @@ def custom_openapi(app: FastAPI) -> dict[str, Any]:
     )
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     _, defs = models_json_schema(
-        [(model, "validation") for model in BODY_SCHEMAS.values()],
+        [(model, "validation") for model in BODY_MODELS],
         ref_template="#/components/schemas/{model}",
     )
     for name, definition in defs.get("$defs", {}).items():
         components.setdefault(name, definition)
-    components["ScenarioAssumptions"] = components.pop("Scenario", components.get("Scenario"))
+    components["ScenarioAssumptions"] = components.pop("Scenario")
     ref = {"$ref": "#/components/schemas/ScenarioAssumptions"}
     for path in ("/v1/scenarios", "/v1/scenarios/{scenario_id}"):
         for method in ("post", "put"):

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated
 
 import psycopg
 from fastapi import Depends, Request
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from aurum.api.cache import ScenarioCache
 from aurum.api.problems import ProblemError
+from aurum.api.valuation import Valuator
 from aurum.scenarios.outbox import OutboxRelay
 from aurum.settings import Settings
 
@@ -23,7 +24,7 @@ class AppServices:
     pool: ConnectionPool
     cache: ScenarioCache
     relay: OutboxRelay | None = None
-    valuation: object | None = field(default=None)  # aurum.api.valuation.Valuator
+    valuation: Valuator | None = None
 
     def wake_relay(self) -> None:
         if self.relay is not None:
@@ -37,18 +38,15 @@ def services(request: Request) -> AppServices:
 @contextmanager
 def connection(app_services: AppServices) -> Iterator[psycopg.Connection]:
     """A pooled connection; 503 problem JSON when none can be had."""
+    pool = app_services.pool
     try:
-        conn_cm = app_services.pool.connection(timeout=5)
-        conn = conn_cm.__enter__()
-    except Exception as exc:
+        conn = pool.getconn(timeout=5)
+    except PoolTimeout as exc:
         raise ProblemError(503, "Service Unavailable", "the database is unavailable") from exc
     try:
         yield conn
-    except BaseException as exc:
-        conn_cm.__exit__(type(exc), exc, exc.__traceback__)
-        raise
-    else:
-        conn_cm.__exit__(None, None, None)
+    finally:
+        pool.putconn(conn)  # the pool rolls back anything left open and drops broken ones
 
 
 def database(request: Request) -> Iterator[psycopg.Connection]:

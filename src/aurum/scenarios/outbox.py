@@ -12,10 +12,12 @@ idempotent by run id. `FOR UPDATE SKIP LOCKED` lets several relays share the tab
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 
 import psycopg
 
+from aurum import log_json
 from aurum.db import connect
 from aurum.kafka.producer import ConfirmingProducer, ProduceError
 from aurum.settings import Settings
@@ -107,14 +109,14 @@ class OutboxRelay:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO)
+    log_json.configure()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
     relay = OutboxRelay(Settings())
     relay.start()
-    try:
-        while True:
-            threading.Event().wait(3600)
-    except KeyboardInterrupt:
-        relay.stop()
+    stop.wait()
+    relay.stop()
     return 0
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -24,7 +24,6 @@ from aurum.scenarios.models import Scenario, parse_scenario
 
 DRIVER_IDS = {"policy": 1, "load_growth": 2, "fuel_curve": 3, "fleet_change": 4}
 SCENARIO_REQUEST_SUBJECT = SCENARIO_REQUEST_TOPIC
-RUN_STATUSES = ("queued", "running", "succeeded", "failed")
 
 
 @dataclass(frozen=True)
@@ -435,7 +434,3 @@ def fail_run(conn: psycopg.Connection, tenant_id: str, run_id: uuid.UUID, error:
             """,
             (error[:4000] or "failed", tenant_id, run_id),
         )
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

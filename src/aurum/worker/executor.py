@@ -57,14 +57,24 @@ class ScenarioExecutor:
         run_id = uuid.UUID(request["run_id"])
         context = {"run_id": str(run_id), "tenant_id": tenant_id}
         with connect(self.settings.pg_dsn) as conn:
-            run = store.claim_run(conn, tenant_id, run_id)
-            if run is None:
-                log.info("run already finished; duplicate request skipped", extra=context)
-                metrics.RUNS.labels("skipped").inc()
-                return "skipped"
-            if run.attempts > self.settings.worker_max_attempts:
-                error = f"gave up after {run.attempts - 1} interrupted attempts"
-                return self._fail(conn, run, request, error, "RetriesExhausted", time.monotonic())
+            return self._execute(conn, request, tenant_id, run_id, context)
+
+    def _execute(
+        self,
+        conn,
+        request: dict[str, Any],
+        tenant_id: str,
+        run_id: uuid.UUID,
+        context: dict[str, str],
+    ) -> str:
+        run = store.claim_run(conn, tenant_id, run_id)
+        if run is None:
+            log.info("run already finished; duplicate request skipped", extra=context)
+            metrics.RUNS.labels("skipped").inc()
+            return "skipped"
+        if run.attempts > self.settings.worker_max_attempts:
+            error = f"gave up after {run.attempts - 1} interrupted attempts"
+            return self._fail(conn, run, request, error, "RetriesExhausted", time.monotonic())
 
         started = time.monotonic()
         log.info("run started", extra={**context, "attempt": run.attempts})
@@ -74,10 +84,9 @@ class ScenarioExecutor:
             selected = request.get("dbt_select") or "scenario_output"
             if selected not in ALLOWED_SELECTS:
                 raise ValueError(f"dbt_select {selected!r} is not one of {sorted(ALLOWED_SELECTS)}")
-            with connect(self.settings.pg_dsn) as conn:
-                scenario = store.load_assumptions(
-                    conn, tenant_id, run.scenario_id, run.assumption_version
-                )
+            scenario = store.load_assumptions(
+                conn, tenant_id, run.scenario_id, run.assumption_version
+            )
             dbt_vars = vars_json(scenario, str(run.scenario_id), str(run_id))
             with warehouse_lock(self.settings):
                 # Unit tests do not depend on the vars (make test runs them); data tests do.
@@ -89,11 +98,9 @@ class ScenarioExecutor:
                     self.settings, "scenario_output", store.OUTPUT_COLUMNS, "run_id = ?",
                     [str(run_id)],
                 )  # fmt: skip
-            with connect(self.settings.pg_dsn) as conn:
-                count = store.complete_run(conn, tenant_id, run_id, rows)
+            count = store.complete_run(conn, tenant_id, run_id, rows)
         except (DbtFailed, ScenarioError, LookupError, ValueError) as exc:
-            with connect(self.settings.pg_dsn) as conn:
-                return self._fail(conn, run, request, str(exc), type(exc).__name__, started)
+            return self._fail(conn, run, request, str(exc), type(exc).__name__, started)
         finally:
             metrics.RUNS_IN_PROGRESS.dec()
 

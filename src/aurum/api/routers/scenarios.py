@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from pydantic import AwareDatetime
 
 from aurum.api.auth import CurrentPrincipal
 from aurum.api.deps import Db, Services, connection
@@ -23,11 +23,14 @@ from aurum.api.schemas import (
     ScenarioLinks,
     ScenarioOut,
 )
+from aurum.dbt_runner import PROJECT_DIR
 from aurum.scenarios import store
 from aurum.scenarios.models import Scenario, ScenarioError, parse_scenario
 
 router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"])
-EXAMPLE_PATH = store.__file__.rsplit("/src/", 1)[0] + "/examples/scenarios/demo_pjm_carbon_gas.json"
+EXAMPLE = json.loads(
+    (PROJECT_DIR / "examples" / "scenarios" / "demo_pjm_carbon_gas.json").read_text()
+)
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "Missing or invalid bearer token"},
     404: {"model": Problem, "description": "Not found (or another tenant's)"},
@@ -37,20 +40,16 @@ Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 
 
-def _example() -> dict[str, Any]:
-    with open(EXAMPLE_PATH) as handle:
-        return json.load(handle)
+SCENARIO_BODY = Body(
+    description="Scenario assumptions (schema ScenarioAssumptions).",
+    openapi_examples={
+        "pjm_carbon_and_gas": {"summary": "PJM: $40/t CO2, gas x1.25", "value": EXAMPLE}
+    },
+)
 
 
-def scenario_body() -> Any:
-    return Body(
-        description="Scenario assumptions (schema ScenarioAssumptions).",
-        openapi_examples={"pjm_carbon_and_gas": {"summary": "PJM: $40/t CO2, gas x1.25",
-                                                  "value": _example()}},
-    )  # fmt: skip
-
-
-def _validated(payload: Any) -> Scenario:
+def _validated(payload: Annotated[Any, SCENARIO_BODY]) -> Scenario:
+    """The body as validated assumptions (a dependency: 422 with field paths otherwise)."""
     if not isinstance(payload, dict):
         raise validation_error([("", "expected a JSON object")], "body must be a JSON object")
     try:
@@ -59,6 +58,9 @@ def _validated(payload: Any) -> Scenario:
         raise validation_error(
             exc.errors, f"{len(exc.errors)} invalid assumption field(s)"
         ) from exc
+
+
+Assumptions = Annotated[Scenario, Depends(_validated)]
 
 
 def _public(record: store.ScenarioRecord | store.RunRecord) -> dict:
@@ -101,10 +103,9 @@ def create_scenario(
     response: Response,
     principal: CurrentPrincipal,
     db: Db,
-    payload: Annotated[Any, scenario_body()],
+    scenario: Assumptions,
 ) -> ScenarioOut:
     """Create a scenario with its assumptions (version 1)."""
-    scenario = _validated(payload)
     record = store.create_scenario(db, principal.tenant_id, scenario, principal.subject)
     out = _scenario_out(request, record)
     response.headers["Location"] = out.links.self
@@ -155,11 +156,9 @@ def replace_assumptions(
     principal: CurrentPrincipal,
     db: Db,
     services: Services,
-    payload: Annotated[Any, scenario_body()],
+    scenario: Assumptions,
 ) -> ScenarioOut:
     """New assumptions become the next version; earlier versions (and their runs) stay."""
-    scenario = _validated(payload)
-    services.cache.invalidate(principal.tenant_id, scenario_id)
     record = store.add_version(db, principal.tenant_id, scenario_id, scenario, principal.subject)
     services.cache.invalidate(principal.tenant_id, scenario_id)
     if record is None:
@@ -239,9 +238,11 @@ def get_results(
     db: Db,
     location_id: Annotated[list[str] | None, Query(description="Repeat to select several.")] = None,
     start: Annotated[
-        datetime | None, Query(description="Intervals starting at or after (UTC).")
+        AwareDatetime | None, Query(description="Intervals starting at or after (with offset).")
     ] = None,
-    end: Annotated[datetime | None, Query(description="Intervals starting before (UTC).")] = None,
+    end: Annotated[
+        AwareDatetime | None, Query(description="Intervals starting before (with offset).")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     offset: Offset = 0,
 ) -> Page[ResultRow]:
@@ -253,11 +254,6 @@ def get_results(
         raise ProblemError(
             409, "Conflict", f"run {run_id} is {run.status}; results exist once it succeeded"
         )
-    for name, value in (("start", start), ("end", end)):
-        if value is not None and value.tzinfo is None:
-            raise validation_error(
-                [(name, "needs a UTC offset, e.g. 2025-05-01T00:00:00Z")], "naive timestamp"
-            )
     rows, total = store.result_page(
         db, principal.tenant_id, run_id, location_ids=location_id or [], start=start, end=end,
         limit=limit, offset=offset,

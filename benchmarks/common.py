@@ -1,4 +1,4 @@
-"""Synthetic PJM locations with real price shapes, shared by the benchmarks.
+"""What the benchmarks share: `timed`, and synthetic PJM locations with real price shapes.
 
 `hub_shape_ctes(locations, hours)` is the body of a `with` clause over the landed PJM
 sample (`landing.pjm_dataminer_lmp`): `hubs` (the 12 real hubs and their hourly energy,
@@ -9,6 +9,8 @@ A generated row takes its hub's price at `1 + h % len(hubs.energy)`.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from aurum.dbt_runner import PROJECT_DIR
@@ -38,3 +40,12 @@ nodes as (
     from range({locations}) as t(n)
 ),
 hours as (select h from range({hours}) as t(h))"""
+
+
+def timed(label: str, action: Callable[[], object]) -> float:
+    """Run `action`, print and return its wall time in seconds."""
+    start = time.perf_counter()
+    action()
+    seconds = time.perf_counter() - start
+    print(f"  {label:<34} {seconds:8.2f} s")
+    return seconds
