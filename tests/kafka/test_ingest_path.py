@@ -13,15 +13,15 @@ import pytest
 from aurum.db import connect, pg_dsn
 from aurum.db.migrations import apply_migrations
 from aurum.dbt_runner import run_dbt
-from aurum.ingest.decoders import FORMATS, format_for
 from aurum.ingest.http import HttpFetcher
-from aurum.ingest.kafka_landing import KafkaLander, landing_topics
+from aurum.ingest.kafka_landing import KafkaLander
 from aurum.ingest.pipeline import ingest_day, ingest_days
 from aurum.ingest.publish import publish_file
-from aurum.ingest.sources import SOURCES
 from aurum.ingest.watermarks import get_watermark, update_watermark
 from aurum.kafka.admin import all_topics, ensure_topics
 from aurum.kafka.producer import ConfirmingProducer
+from aurum.kafka.topics import landing_topics
+from aurum.sources import FORMATS, SOURCES, detect
 from kafka_helpers import bootstrap, fresh_group, require_kafka
 from replay.routes import SAMPLES
 from replay.server import ReplayServer
@@ -39,7 +39,7 @@ COMPARED = """
 
 def _claimed(path: Path) -> bool:
     try:
-        return bool(format_for(path.name))
+        return bool(detect(path.read_bytes(), path.name))
     except LookupError:
         return False
 
@@ -84,7 +84,10 @@ def test_http_kafka_duckdb_gives_the_same_fct_lmp_as_file_landing(
             else:  # no public URL (NYISO OASIS exports, ISO-NE metadata): same bytes and decoder
                 fetched = fetcher.fetch(server.base_url + sample.path)
                 report = publish_file(
-                    producer, format_for(sample.file.name), fetched.content, sample.file.name
+                    producer,
+                    detect(fetched.content, sample.file.name),
+                    fetched.content,
+                    sample.file.name,
                 )
                 assert not report.dead_letters
                 published += report.rows

@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from aurum.dbt_runner import PROJECT_DIR
-from aurum.ingest.sources import SOURCES
+from aurum.sources import SOURCES
 
 SAMPLE_DATA = PROJECT_DIR / "sample_data"
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"

@@ -21,8 +21,8 @@ occurrences as (
 
 ),
 
--- `time_stamp` is the interval BEGINNING for damlbmp (hour beginning) and the
--- interval END for realtime (RTD interval ending; 24:00 is written as next-day
+-- `time_stamp` is the interval BEGINNING for the hourly files (damlbmp, rtlbmp: hour
+-- beginning) and the interval END for realtime (RTD interval ending; 24:00 is written as next-day
 -- 00:00:00). Either way the stamp is a wall-clock time that exists, so it is the
 -- one converted. A real-time interval starts where the previous one for the same
 -- PTID in the file ended, but never more than 300 s before its end: off-grid RTD
@@ -35,7 +35,7 @@ intervals as (
     select
         *,
         case
-            when feed = 'damlbmp' then {{ stamp_utc }}
+            when feed in ('damlbmp', 'rtlbmp') then {{ stamp_utc }}
             else greatest(
                 coalesce(
                     lag({{ stamp_utc }}) over (
@@ -48,7 +48,7 @@ intervals as (
             )
         end as start_utc,
         case
-            when feed = 'damlbmp' then {{ aurum.add_seconds(stamp_utc, 3600) }}
+            when feed in ('damlbmp', 'rtlbmp') then {{ aurum.add_seconds(stamp_utc, 3600) }}
             else {{ stamp_utc }}
         end as end_utc
     from occurrences
@@ -61,6 +61,7 @@ renamed as (
         'NYISO' as iso_code,
         case feed
             when 'damlbmp' then 'day_ahead_hourly'
+            when 'rtlbmp' then 'real_time_hourly'
             when 'realtime' then 'real_time_5min'
         end as market,
         cast(ptid as varchar) as location_id,

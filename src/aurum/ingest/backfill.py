@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from aurum.ingest.sources import SOURCES
+from aurum.sources import SOURCES
 
 DEFAULT_TEMPLATE = (
     "aurum-ingest fetch --source {source} --date {date} --watermark-key {watermark_key}"

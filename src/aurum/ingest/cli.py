@@ -44,8 +44,8 @@ def cmd_fetch(settings: Settings, args) -> int:
     from aurum.ingest.http import HttpFetcher
     from aurum.ingest.pipeline import ingest_days
     from aurum.ingest.publish import stderr_progress
-    from aurum.ingest.sources import SOURCES
     from aurum.kafka.producer import ConfirmingProducer
+    from aurum.sources import SOURCES
 
     if args.source not in SOURCES:
         print(
@@ -79,14 +79,16 @@ def cmd_fetch(settings: Settings, args) -> int:
 
 
 def cmd_publish_file(settings: Settings, args) -> int:
-    from aurum.ingest.decoders import format_for, format_named
     from aurum.ingest.publish import publish_file, stderr_progress
     from aurum.kafka.producer import ConfirmingProducer
+    from aurum.sources import detect, format_named
 
     producer = ConfirmingProducer(settings.kafka_bootstrap)
     failed = False
     for path in args.paths:
-        source_format = format_named(args.format) if args.format else format_for(path.name)
+        source_format = (
+            format_named(args.format) if args.format else detect(path.read_bytes(), path.name)
+        )
         report = publish_file(
             producer, source_format, path.read_bytes(), path.name, progress=stderr_progress
         )

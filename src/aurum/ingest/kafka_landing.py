@@ -27,8 +27,6 @@ from datetime import UTC, datetime
 import duckdb
 from confluent_kafka import Consumer, KafkaError, Message
 
-from aurum.ingest.decoders import FORMATS, format_named
-from aurum.ingest.formats import PROVENANCE_COLUMNS
 from aurum.ingest.landing import (
     REJECTED_COLUMNS,
     REJECTED_TABLE,
@@ -39,13 +37,11 @@ from aurum.ingest.landing import (
 from aurum.kafka.codec import FORMAT_HEADER, SUBJECT_HEADER, decode
 from aurum.kafka.dead_letters import DLQ_SUBJECT
 from aurum.kafka.schemas import landing_subject
-from aurum.kafka.topics import DLQ_TOPIC, topic_for
+from aurum.kafka.topics import DLQ_TOPIC, landing_topics
 from aurum.seatunnel import avro as seatunnel_avro
 from aurum.seatunnel.avro import SEATUNNEL_TOPIC_PREFIX, format_of_topic
-
-
-def landing_topics() -> list[str]:
-    return sorted({topic_for(f) for f in FORMATS} | {DLQ_TOPIC})
+from aurum.sources import FORMATS, format_named
+from aurum.sources.core.formats import PROVENANCE_COLUMNS
 
 
 @dataclass

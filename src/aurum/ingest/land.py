@@ -15,16 +15,15 @@ from pathlib import Path
 
 import duckdb
 
-from aurum.ingest.decoders import FORMATS, format_for
 from aurum.ingest.landing import LandingResult, ensure_landing_tables, land_decoded
 from aurum.settings import Settings
+from aurum.sources import FORMATS, detect
 
 
 def land_path(conn: duckdb.DuckDBPyConnection, path: Path) -> LandingResult:
-    source_format = format_for(path.name)
-    return land_decoded(
-        conn, source_format, path.name, source_format.decode(path.read_bytes(), path.name)
-    )
+    data = path.read_bytes()
+    source_format = detect(data, path.name)
+    return land_decoded(conn, source_format, path.name, source_format.decode(data, path.name))
 
 
 def iter_files(paths: list[Path]):
@@ -51,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         ensure_landing_tables(conn, FORMATS)
         for path in iter_files(args.paths):
             try:
-                format_for(path.name)
+                detect(path.read_bytes(), path.name)
             except LookupError:
                 print(f"  skip      {path} (no LMP source format)")
                 continue

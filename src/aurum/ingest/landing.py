@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from aurum.ingest.formats import PROVENANCE_COLUMNS, SourceFormat
-from aurum.ingest.records import Decoded, Record, Rejection, number_items
+from aurum.sources.core.formats import PROVENANCE_COLUMNS, SourceFormat
+from aurum.sources.core.records import Decoded, Record, Rejection, number_items
 
 LANDING_SCHEMA = "landing"
 REJECTED_TABLE = "rejected_rows"

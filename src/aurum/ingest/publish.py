@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from aurum.ingest.formats import SourceFormat
-from aurum.ingest.records import Record, Rejection, number_items, payload_of
 from aurum.ingest.validate import validated
 from aurum.kafka.codec import EncodeError, encode_landing, landing_headers
 from aurum.kafka.dead_letters import DeadLetter, publish
 from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import topic_for
+from aurum.sources.core.formats import SourceFormat
+from aurum.sources.core.records import Record, Rejection, number_items, payload_of
 
 Progress = Callable[[str], None]
 

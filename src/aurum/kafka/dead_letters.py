@@ -10,9 +10,10 @@ from typing import Any
 from aurum.kafka.codec import SUBJECT_HEADER, encode
 from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import DLQ_TOPIC
+from aurum.sources.core.vocabulary import INGEST_STAGES
 
 DLQ_SUBJECT = DLQ_TOPIC
-STAGES = ("fetch", "decode", "validate", "encode", "produce", "land", "run")
+STAGES = INGEST_STAGES  # fetch | detect | decode | validate | encode | produce | land | run
 MAX_INLINE_PAYLOAD = 1 << 20  # larger payloads travel as a pointer only
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from reference_helpers import SAMPLES, split
 
-from aurum.ingest.decoders.reference import ecb
+from aurum.sources.ecb import formats as ecb
 
 HIST = SAMPLES / "ecb" / "eurofxref-hist_head300.csv"
 DAILY = SAMPLES / "ecb" / "eurofxref-daily_2025-05-09.xml"

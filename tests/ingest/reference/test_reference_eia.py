@@ -7,7 +7,7 @@ from datetime import date
 
 from reference_helpers import SAMPLES, split
 
-from aurum.ingest.decoders.reference import eia
+from aurum.sources.eia import formats as eia
 
 XLS = SAMPLES / "eia" / "RNGWHHDd.xls"
 FUTURES = SAMPLES / "eia" / "eia_v2_natural-gas_pri_fut_weekly_RNGC4_1993-12-24.json"
