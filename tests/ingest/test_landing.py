@@ -34,7 +34,7 @@ def test_every_format_has_a_landing_table_and_the_rejected_rows_table(conn):
             "select table_name from information_schema.tables where table_schema = 'landing'"
         ).fetchall()
     }
-    assert tables == {f.name for f in FORMATS} | {"rejected_rows"}
+    assert tables == {f.name for f in FORMATS} | {"rejected_rows", "landed_files"}
 
 
 def test_format_names_are_unique():

@@ -192,15 +192,23 @@ def test_malformed_inputs_become_dead_letters_and_good_rows_still_land(services,
         )
     assert landed == {"nyiso": 359, "spp": 12, "ercot": 56}
     by_format = {r[0]: r for r in reasons}
-    assert by_format["caiso_oasis_prc_lmp"][1] == "decode"
-    assert "zip" in by_format["caiso_oasis_prc_lmp"][2].lower()
-    assert "unexpected header" in by_format["pjm_dataminer_lmp"][2]
+    # Files their source's format does not claim die at the detect stage, with the reason.
+    assert by_format["caiso_oasis_prc_lmp"][1] == "detect"
+    assert "not a readable ZIP" in by_format["caiso_oasis_prc_lmp"][2]
+    assert by_format["pjm_dataminer_lmp"][1] == "detect"
+    assert "pjm_dataminer_lmp expects a CSV header" in by_format["pjm_dataminer_lmp"][2]
     assert "non-numeric value 'abc'" in by_format["nyiso_mis_zonal_lbmp"][2]
     assert by_format["spp_lmp_by_settlement_location"][1:3] == (
         "validate",
         "duplicate_row: exact duplicate of row 2",
     )
-    assert "empty" in by_format["miso_report_lmp"][2]
+    assert by_format["miso_report_lmp"][1:3] == (
+        "detect",
+        "Unclaimed: no source format claims it: an empty file; miso_report_lmp expects a CSV "
+        "header ['Node', 'Type', 'Value', 'HE 1', 'HE 2', 'HE 3', 'HE 4', 'HE 5', 'HE 6', "
+        "'HE 7', 'HE 8', 'HE 9', 'HE 10', 'HE 11', 'HE 12', 'HE 13', 'HE 14', 'HE 15', 'HE 16', "
+        "'HE 17', 'HE 18', 'HE 19', 'HE 20', 'HE 21', 'HE 22', 'HE 23', 'HE 24']",
+    )
     assert all(r[3] for r in reasons), "every dead letter keeps its payload"
 
 

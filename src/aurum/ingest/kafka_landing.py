@@ -33,6 +33,7 @@ from aurum.ingest.landing import (
     arrow_table,
     ensure_landing_tables,
     landing_table,
+    rejected_row,
 )
 from aurum.kafka.codec import FORMAT_HEADER, SUBJECT_HEADER, decode
 from aurum.kafka.dead_letters import DLQ_SUBJECT
@@ -154,7 +155,7 @@ class KafkaLander:
             if message.topic() == DLQ_TOPIC:
                 record = decode(DLQ_SUBJECT, message.value(), writer_subject=subject or DLQ_SUBJECT)
                 dead_rows.append(
-                    [
+                    rejected_row(
                         record["source_format"] or record["source"],
                         record["source_file"],
                         record["source_row"],
@@ -164,7 +165,7 @@ class KafkaLander:
                         record["occurred_at"].replace(tzinfo=None),
                         record["stage"],
                         record["error_id"],
-                    ]
+                    )
                 )
                 continue
             format_name = headers.get(FORMAT_HEADER)
