@@ -327,3 +327,37 @@ def test_landing_keeps_rejections_beside_good_rows():
         "select source_format, source_file, source_row from landing.rejected_rows"
     ).fetchall()
     assert rejected == [("nyiso_mis_zonal_lbmp", DAM, 2)]
+
+
+# ------------------------------------------------------------------ real shapes from elsewhere
+
+PYISO = Path(__file__).resolve().parents[1] / "fixtures" / "nyiso" / "pyiso_lmp_20160218.csv"
+
+
+def test_a_leading_blank_line_does_not_hide_the_header():
+    # pyiso's NYISO realtime fixture, byte for byte: a blank first line, then the header.
+    data = PYISO.read_bytes()
+    assert data.startswith(b'\n"Time Stamp"')
+    assert detect(data, "lmp.csv") is nyiso.MIS_ZONAL_LBMP
+    records, rejections = _decode_with(data, "20160218realtime_zone.csv")
+    assert rejections == [] and len(records) == 45
+    assert records[0].row_number == 1  # the header is row 0 whatever came before it
+    # line 3: "02/18/2016 00:15:00","CAPITL",61757,21.53,1.69,0.00
+    assert records[0].values["time_stamp"] == datetime(2016, 2, 18, 0, 15)
+    assert (records[0].values["ptid"], records[0].values["lbmp"]) == (61757, 21.53)
+    assert {r.values["feed"] for r in records} == {"realtime"}
+
+
+def test_fifteen_minute_stamps_are_not_guessed():
+    # The same extract under a name that says nothing: 15-minute stamps are neither the
+    # 5-minute realtime file as published nor a supported feed, so the file is refused.
+    records, rejections = _decode_with(PYISO.read_bytes(), "lmp.csv")
+    assert records == [] and "15-minute stamps" in rejections[0].reason
+
+
+def _decode_with(data: bytes, name: str) -> tuple[list[Record], list[Rejection]]:
+    decoded = list(nyiso.MIS_ZONAL_LBMP.decode(data, name))
+    return (
+        [d for d in decoded if isinstance(d, Record)],
+        [d for d in decoded if isinstance(d, Rejection)],
+    )

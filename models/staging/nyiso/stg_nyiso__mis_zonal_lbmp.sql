@@ -6,18 +6,38 @@ source as (
 
 ),
 
--- The MIS files carry no EDT/EST flag: in the fall-back hour the same local stamps
--- appear twice, daylight first. The second occurrence of a (PTID, stamp) in a file,
--- in file order, is the standard-time one.
+-- The MIS files carry no EDT/EST flag. On the fall-back day each PTID's wall clock
+-- runs through the 01:00 hour in daylight time, then goes back (real-time: 01:55 ->
+-- 01:00; hourly: 01:00 -> 01:00) and runs through it again in standard time. The
+-- switch is read from that sequence: from the row on which a PTID's clock went back
+-- or stood still (file order), its stamps of that date are standard time. Counting
+-- how often a label occurs would not do: an off-grid stamp (e.g. 01:23:45) appears
+-- once, and inside the repeated hour it is standard time all the same.
+sequenced as (
+
+    select
+        *,
+        coalesce(
+            time_stamp <= lag(time_stamp) over (
+                partition by _source_file, feed, ptid
+                order by _source_row
+            ),
+            false
+        ) as clock_went_back
+    from source
+
+),
+
 occurrences as (
 
     select
         *,
-        row_number() over (
-            partition by _source_file, feed, ptid, time_stamp
+        bool_or(clock_went_back) over (
+            partition by _source_file, feed, ptid, cast(time_stamp as date)
             order by _source_row
-        ) > 1 as is_repeated_stamp
-    from source
+            rows between unbounded preceding and current row
+        ) as is_repeated_stamp
+    from sequenced
 
 ),
 

@@ -9,10 +9,12 @@ extra off-grid RTD intervals such as `00:15:12`). All share one header and land 
 one table; the monthly archives (`YYYYMM01realtime_zone_csv.zip`, a CSV per day) are
 read member by member.
 
-The `feed` column comes from the content: 5-minute stamps (minutes or seconds in the
-stamp) are `realtime`. Hourly stamps are day-ahead or integrated real-time, which the
-content does not separate; a name saying `damlbmp` or `rtlbmp` decides, and otherwise
-the publisher's quoting does (NYISO writes P-2A unquoted and the rtlbmp file quoted).
+The `feed` column comes from the content: 5-minute or off-grid stamps are `realtime`
+(only the RTD file has them). 15-minute stamps are refused unless the name says
+`realtime` (an extract of it): the 15-minute Balancing Hour-Ahead file is not
+supported. Hourly stamps are day-ahead or integrated real-time, which the content does
+not separate; a name saying `damlbmp` or `rtlbmp` decides, and otherwise the
+publisher's quoting does (NYISO writes P-2A unquoted and the rtlbmp file quoted).
 
 OASIS exports: "Day-Ahead Market Zonal LBMP" (`6/1/24 0:00` hour beginning, with an
 `EDT`/`EST` column) and "Real-Time Commitment (RTC) Zonal LBMP" (everything quoted,
@@ -30,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from aurum.sources.core.archives import ArchiveError, is_zip, iter_members
-from aurum.sources.core.cadence import sub_hourly
+from aurum.sources.core.cadence import step_seconds
 from aurum.sources.core.formats import DbtSource, SourceFormat, lmp_aliases
 from aurum.sources.core.records import (
     Decoded,
@@ -78,17 +80,38 @@ def _first_data_line(text: str) -> str:
     return next(lines, "")
 
 
-def mis_feed(records: list[Record], text: str, names: tuple[str, ...]) -> str:
-    """damlbmp | rtlbmp | realtime for one MIS file (see the module doc)."""
-    first = _first_data_line(text)
-    stamp = first.split(",", 1)[0].strip().strip('"')
-    five_minute = sub_hourly([(r.values["ptid"], r.values["time_stamp"]) for r in records])
-    if five_minute or stamp.count(":") == 2:
-        return "realtime"
+def _hinted(names: tuple[str, ...]) -> str | None:
     for name in names:
         hinted = re.search(MIS_FEED_HINT, name.rsplit("/", 1)[-1], flags=re.IGNORECASE)
-        if hinted and hinted.group(1).lower() != "realtime":
+        if hinted:
             return hinted.group(1).lower()
+    return None
+
+
+def mis_feed(records: list[Record], text: str, names: tuple[str, ...]) -> str:
+    """damlbmp | rtlbmp | realtime for one MIS file (see the module doc); RowError if the
+    content and the name cannot tell."""
+    first = _first_data_line(text)
+    stamps = [(r.values["ptid"], r.values["time_stamp"]) for r in records]
+    step = step_seconds(stamps)
+    off_quarter = any(t.second or t.minute % 15 for _, t in stamps)
+    off_hour = any(t.second or t.minute for _, t in stamps)
+    hinted = _hinted(names)
+    if off_quarter or (step is not None and step < 900):
+        return "realtime"  # only the RTD file has 5-minute (and off-grid) stamps
+    if off_hour or (step is not None and step < 3600):
+        if hinted == "realtime":
+            return "realtime"
+        raise RowError(
+            "15-minute stamps: not NYISO's 5-minute realtime (P-24A) file as published, and "
+            "the 15-minute Balancing Hour-Ahead (hamlbmp) file is not supported; a file "
+            "named …realtime_zone… is read as a realtime extract"
+        )
+    seconds = first.split(",", 1)[0].strip().strip('"').count(":") == 2
+    if step is None and seconds and hinted in (None, "realtime"):
+        return "realtime"  # one stamp on the hour, written the RTD way (HH:MM:SS)
+    if hinted in ("damlbmp", "rtlbmp"):
+        return hinted
     return "rtlbmp" if first.lstrip().startswith('"') else "damlbmp"
 
 
@@ -96,7 +119,11 @@ def _decode_mis_file(data: bytes, names: tuple[str, ...], first_row: int) -> Ite
     text = decode_text(data)
     items = list(decode_csv_rows(data, MIS_HEADER, _mis_values))
     records = [i for i in items if isinstance(i, Record)]
-    feed = mis_feed(records, text, names) if records else None
+    try:
+        feed = mis_feed(records, text, names) if records else None
+    except RowError as exc:
+        yield Rejection(None, str(exc), "")
+        return
     for item in items:
         if item.row_number is not None and first_row != 1:
             item = replace(item, row_number=item.row_number + first_row - 1)
