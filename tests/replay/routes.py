@@ -177,6 +177,9 @@ SAMPLES: tuple[Sample, ...] = (
     _s("carbon/carbon-auction-results.csv", path="/replay/carbon/carbon-auction-results.csv"),
     _s("fred/CPIAUCSL.csv", source="fred_cpiaucsl_csv", day=D(2025, 8, 1)),
     _s("eia/RNGWHHDd.xls", source="eia_henry_hub_daily_xls", day=D(2024, 7, 9)),
+    _s("eia/RNGWHHDw.xls", source="eia_henry_hub_weekly_xls", day=D(2024, 7, 5)),
+    _s("eia/RNGWHHDm.xls", source="eia_henry_hub_monthly_xls", day=D(2021, 5, 15)),
+    _s("eia/RNGWHHDa.xls", source="eia_henry_hub_annual_xls", day=D(2013, 6, 30)),
     _s(
         "eia/eia_v2_natural-gas_pri_fut_weekly_RNGC4_1993-12-24.json",
         source="eia_v2_natural_gas_fut_weekly",

@@ -99,8 +99,23 @@ def landing_table(conn: duckdb.DuckDBPyConnection, table: str) -> str:
 
 
 def _create_table(conn: duckdb.DuckDBPyConnection, table: str, columns) -> None:
+    """Create the table, or add the columns a newer format declares to an older one
+    (rows are always inserted by name, so a column's position does not matter)."""
+    qualified = landing_table(conn, table)
     ddl = ", ".join(f'"{name}" {column_type}' for name, column_type in columns)
-    conn.execute(f"create table if not exists {landing_table(conn, table)} ({ddl})")
+    conn.execute(f"create table if not exists {qualified} ({ddl})")
+    catalog = conn.execute("select current_database()").fetchone()[0]
+    existing = {
+        row[0]
+        for row in conn.execute(
+            "select column_name from information_schema.columns "
+            "where table_catalog = ? and table_schema = ? and table_name = ?",
+            [catalog, LANDING_SCHEMA, table],
+        ).fetchall()
+    }
+    for name, column_type in columns:
+        if name not in existing:
+            conn.execute(f'alter table {qualified} add column "{name}" {column_type}')
 
 
 def ensure_landing_tables(conn: duckdb.DuckDBPyConnection, formats: Iterable[SourceFormat]) -> None:

@@ -1,11 +1,16 @@
 """EIA: historical series workbooks (`hist_xls/*.xls`) and API v2 JSON responses.
 
-XLS (`RNGWHHDd.xls`, Henry Hub spot, daily): sheet `Data 1`; row 1 `Back to
-Contents` + title, row 2 `Sourcekey` + series id, row 3 `Date` + series description
-(units in parentheses), then one (date, value) row per period. Dates are Excel
-serial numbers (1900 date system, read with the workbook's datemode); a missing
-price is an empty cell (2018-01-05 in the sample) and lands as null with
-`value_status = 'null'`. Read with xlrd (Excel 97 format only).
+XLS (`RNGWHHDd.xls`, Henry Hub spot; `…w`, `…m`, `…a` for weekly, monthly, annual):
+sheet `Data 1`; row 1 `Back to Contents` + title, row 2 `Sourcekey` + series id, row 3
+`Date` + series description (units in parentheses), then one (date, value) row per
+period. Every frequency has the same Sourcekey (`RNGWHHD`), so the frequency is read
+from the workbook itself: the `Contents` sheet lists each data sheet with its
+`Frequency` (Daily, Weekly, Monthly, Annual); a workbook without it falls back to the
+description (`Weekly Henry Hub …`), and one that says neither is refused. Dates are
+Excel serials as published — the day for daily, the week's last day (Friday) for
+weekly, the 15th for monthly, June 30 for annual — read with the workbook's datemode;
+a missing price is an empty cell (2018-01-05 in the daily sample) and lands as null
+with `value_status = 'null'`. Read with xlrd (Excel 97 format only).
 
 API v2 (`/v2/<route>/data/?frequency=...&data[]=...`): `response.data[]` rows whose
 keys are `period`, facet columns (ids and their `-name`/`Description` labels), the
@@ -36,6 +41,32 @@ PERIOD_FORMATS = {"YYYY": "%Y", "YYYY-MM": "%Y-%m", "YYYY-MM-DD": "%Y-%m-%d"}
 
 
 # --- hist_xls -------------------------------------------------------------------------
+
+
+XLS_FREQUENCIES = {"daily": "daily", "weekly": "weekly", "monthly": "monthly", "annual": "annual"}
+
+
+def _xls_frequency(book, description: str) -> str:
+    """The data sheet's frequency from the Contents sheet, else from the description."""
+    if "Contents" in book.sheet_names():
+        contents = book.sheet_by_name("Contents")
+        header = None
+        for row in range(contents.nrows):
+            cells = [str(c).strip() for c in contents.row_values(row)]
+            if header is None and "Worksheet Name" in cells and "Frequency" in cells:
+                header = (cells.index("Worksheet Name"), cells.index("Frequency"))
+            elif header is not None and cells[header[0]] == XLS_SHEET:
+                stated = cells[header[1]].lower()
+                if stated in XLS_FREQUENCIES:
+                    return XLS_FREQUENCIES[stated]
+                raise RowError(f"Contents gives {XLS_SHEET!r} an unknown frequency {stated!r}")
+    first = description.split(" ", 1)[0].lower()
+    if first in XLS_FREQUENCIES:
+        return XLS_FREQUENCIES[first]
+    raise RowError(
+        f"cannot tell the frequency of {XLS_SHEET!r}: no Contents sheet lists it and the "
+        f"description {description!r} does not say"
+    )
 
 
 def _xls_row(sheet, row: int, datemode: int, series_id: str, description: str) -> dict:
@@ -83,6 +114,7 @@ def decode_xls(data: bytes, source_name: str) -> Iterator[Decoded]:
         description = str(sheet.cell_value(2, 1)).strip()
         if not series_id:
             raise RowError("empty Sourcekey")
+        frequency = _xls_frequency(book, description)
     except RowError as exc:
         yield file_rejection(exc, data)
         return
@@ -92,7 +124,8 @@ def decode_xls(data: bytes, source_name: str) -> Iterator[Decoded]:
             continue
         number = row - XLS_HEADER_ROWS + 1
         try:
-            yield Record(number, _xls_row(sheet, row, book.datemode, series_id, description))
+            values = _xls_row(sheet, row, book.datemode, series_id, description)
+            yield Record(number, {**values, "frequency": frequency})
         except RowError as exc:
             yield Rejection(number, str(exc), json.dumps(cells, default=str))
 
@@ -196,10 +229,16 @@ HIST_XLS = SourceFormat(
     name="eia_hist_xls",
     name_hint=r"^[A-Z0-9]{3,20}[dwma]\.xls$",
     iso="EIA",
-    description="EIA historical series workbook (hist_xls, e.g. RNGWHHDd.xls Henry Hub daily)",
+    description="EIA historical series workbook (hist_xls: RNGWHHDd/w/m/a.xls, any frequency)",
     columns=(
         ("series_id", "VARCHAR"),
         ("series_description", "VARCHAR"),
+        (
+            "frequency",
+            "VARCHAR",
+            "daily, weekly, monthly or annual: the workbook's Contents sheet (all frequencies "
+            "share one Sourcekey).",
+        ),
         ("period_date", "DATE"),
         ("value", "DOUBLE"),
         ("value_status", "VARCHAR"),
@@ -207,7 +246,7 @@ HIST_XLS = SourceFormat(
     signature=XlsSheet(XLS_SHEET, ((1, 0, "Sourcekey"), (2, 0, "Date"))),
     decode=decode_xls,
     dbt=DbtSource("landing_eia", ("stg_eia__hist_series",)),
-    accepted={"value_status": "value_status"},
+    accepted={"value_status": "value_status", "frequency": "frequency"},
 )
 
 API_V2_SERIES = SourceFormat(
