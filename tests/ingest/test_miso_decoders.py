@@ -226,3 +226,17 @@ def test_landing_into_duckdb():
     ).fetchone()
     assert price == (29.38,)
     assert conn.execute("select count(*) from landing.rejected_rows").fetchone() == (0,)
+
+
+PRELIM = Path(__file__).resolve().parents[1] / "fixtures" / "miso" / "20261001_rt_lmp_prelim.csv"
+
+
+def test_a_real_preliminary_report_is_told_apart_only_by_its_name():
+    # MISO titles the preliminary and the final report alike ("Realtime Market LMPs").
+    data = PRELIM.read_bytes()
+    assert data.startswith(b"Realtime Market LMPs\n")
+    prelim, rejections = _decode(miso.REPORT_LMP, PRELIM.name, data)
+    assert rejections == [] and len(prelim) == 66 * 24
+    assert {r.values["report_kind"] for r in prelim} == {"rt_lmp_prelim"}
+    renamed, _ = _decode(miso.REPORT_LMP, "prices.csv", data)
+    assert {r.values["report_kind"] for r in renamed} == {"rt_lmp_final"}  # documented
