@@ -10,6 +10,7 @@
         'stg_ercot__rt_spp',
         'stg_ercot__sced_lmp',
         'stg_ercot__api_rt_spp',
+        'stg_ercot__api_dam_spp',
         'stg_nyiso__mis_zonal_lbmp',
         'stg_nyiso__oasis_dam_zonal_lbmp',
         'stg_nyiso__oasis_rtc_zonal_lbmp',

@@ -32,6 +32,7 @@ EXPECTED = {
     "ercot/np6-905-cd_SPPHLZNP6905_2026-09-29_HE12_int1_sample.csv": "ercot_rt_spp",
     "ercot/np6-788-cd_LMPSROSNODENP6788_2026-09-29T112517_sample.csv": "ercot_sced_lmp",
     "ercot/api_np6-905-cd_spp_node_zone_hub_2026-09-28_sample.json": "ercot_api_rt_spp",
+    "ercot/api_np4-190-cd_dam_stlmnt_pnt_prices_2026-09-28_sample.json": "ercot_api_dam_spp",
     "nyiso/20220718damlbmp_zone.csv": "nyiso_mis_zonal_lbmp",
     "nyiso/20220718realtime_zone.csv": "nyiso_mis_zonal_lbmp",
     "nyiso/20171122pal.csv": "nyiso_pal",
@@ -64,6 +65,19 @@ EXPECTED = {
     "noaa_ghcnd/ghcnd-stations_excerpt.txt": "noaa_ghcnd_stations",
 }
 
+# Fixtures (tests/fixtures/MANIFEST.md): real files found in public repositories, and the
+# constructed ISO-NE/FRED shapes.
+FIXTURE_EXPECTED = {
+    "nyiso/pyiso_lmp_20160218.csv": "nyiso_mis_zonal_lbmp",
+    "miso/20261001_rt_lmp_prelim.csv": "miso_report_lmp",
+    "miso/GetRealTimeFiveMinExPost_Previous_20261001_0000-0200.json": "miso_api_fivemin_lmp",
+    "ecb/eurofxref_2018-08-17.zip": "ecb_eurofxref",
+    "ecb/eurofxref_2026-02-06.csv": "ecb_eurofxref",
+    "isone/isone_ws_v1.1_hourlylmp_da_final_day_20240310.json": "isone_ws_lmp",
+    "isone/isone_ws_v1.1_hourlylmp_da_final_day_20241103.json": "isone_ws_lmp",
+    "fred/fred_series_observations_CPIAUCSL.json": "fred_series_observations",
+}
+
 
 def test_every_sample_is_listed():
     files = {str(p.relative_to(SAMPLES)) for p in SAMPLES.rglob("*") if p.is_file()}
@@ -77,6 +91,19 @@ def test_each_sample_is_claimed_by_exactly_its_format_under_any_name(relative):
     assert [f.name for f in claimants(data)] == [expected.name]
     assert detect(data, relative) is expected
     assert detect(data, secrets.token_hex(6)) is expected  # a random name, no extension
+
+
+def test_every_fixture_is_listed():
+    files = {str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*") if p.is_file()}
+    assert {f for f in files if not f.endswith(".md")} == set(FIXTURE_EXPECTED)
+
+
+@pytest.mark.parametrize("relative", sorted(FIXTURE_EXPECTED))
+def test_each_fixture_is_claimed_by_exactly_its_format_under_any_name(relative):
+    data = (FIXTURES / relative).read_bytes()
+    expected = format_named(FIXTURE_EXPECTED[relative])
+    assert [f.name for f in claimants(data)] == [expected.name]
+    assert detect(data, secrets.token_hex(6)) is expected
 
 
 def test_documentation_and_empty_files_are_claimed_by_none():

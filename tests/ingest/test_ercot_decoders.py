@@ -215,3 +215,36 @@ def test_landing_into_duckdb():
         "where settlement_point_name = 'LZ_AEN' and settlement_point_type = 'LZEW'"
     ).fetchone() == (21.71,)
     assert conn.execute("select count(*) from landing.rejected_rows").fetchone() == (0,)
+
+
+API_DAM_FILE = "api_np4-190-cd_dam_stlmnt_pnt_prices_2026-09-28_sample.json"
+
+
+def test_public_api_dam_prices():
+    data = (SAMPLES / API_DAM_FILE).read_bytes()
+    assert detect(data, "response.json") is ercot.API_DAM_SPP
+    records, rejections = _decode(ercot.API_DAM_SPP, API_DAM_FILE)
+    assert rejections == [] and len(records) == 40
+    # data[0]: ["2026-09-28", "01:00", "7RNCHSLR_ALL", 42.42, false]
+    assert records[0].values == {
+        "delivery_date": date(2026, 9, 28),
+        "hour_ending": 1,
+        "settlement_point": "7RNCHSLR_ALL",
+        "settlement_point_price": 42.42,
+        "dst_flag": False,
+    }
+    # data[39]: ["2026-09-28", "02:00", "LZ_WEST", 44.98, false]
+    assert (records[-1].values["hour_ending"], records[-1].values["settlement_point_price"]) == (
+        2,
+        44.98,
+    )
+
+
+def test_public_api_dam_and_rt_reports_are_told_apart_by_their_fields():
+    dam = json.loads((SAMPLES / API_DAM_FILE).read_text())
+    rt = json.loads((SAMPLES / API_FILE).read_text())
+    assert detect(json.dumps(dam).encode(), "x.json") is ercot.API_DAM_SPP
+    assert detect(json.dumps(rt).encode(), "x.json") is ercot.API_RT_SPP
+    dam["data"][0][1] = "25:00"
+    records, rejections = _decode(ercot.API_DAM_SPP, API_DAM_FILE, json.dumps(dam).encode())
+    assert len(records) == 39 and "out of range 1..24" in rejections[0].reason

@@ -120,6 +120,11 @@ SAMPLES: tuple[Sample, ...] = (
         source="ercot_api_np6_905_spp",
         day=D(2026, 9, 28),
     ),
+    _s(
+        "ercot/api_np4-190-cd_dam_stlmnt_pnt_prices_2026-09-28_sample.json",
+        source="ercot_api_np4_190_dam_spp",
+        day=D(2026, 9, 28),
+    ),
     _s("nyiso/20220718damlbmp_zone.csv", source="nyiso_damlbmp_zone", day=D(2022, 7, 18)),
     _s("nyiso/20220718realtime_zone.csv", source="nyiso_realtime_zone", day=D(2022, 7, 18)),
     _s("nyiso/20171122pal.csv", source="nyiso_pal", day=D(2017, 11, 22)),
@@ -173,6 +178,7 @@ SAMPLES: tuple[Sample, ...] = (
         day=D(2025, 5, 9),
         zipped_as="eurofxref-hist.csv",
     ),
+    _s("fixtures/ecb/eurofxref_2018-08-17.zip", source="ecb_eurofxref_daily_csv", day=D(2018, 8, 17)),
     # A compilation of RGGI/CARB auction results (MANIFEST.md): no agency URL serves it.
     _s("carbon/carbon-auction-results.csv", path="/replay/carbon/carbon-auction-results.csv"),
     _s("fred/CPIAUCSL.csv", source="fred_cpiaucsl_csv", day=D(2025, 8, 1)),

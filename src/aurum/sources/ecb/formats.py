@@ -9,17 +9,26 @@ null would only have to be filtered again downstream. An empty cell in a named
 currency column is skipped the same way; anything else non-numeric is a rejection
 naming the currency.
 
+`eurofxref.csv` (served zipped as `eurofxref.zip`, "today's rates" as CSV) is the same
+wide layout with ONE row, but written for reading: every separator is `", "` (so the
+header says ` USD`, and the trailing comma leaves a `" "` last cell) and the date is
+spelled out, `17 August 2018`. Its month names are English whatever the reader's
+locale, so they are matched from a fixed list, not by `strptime('%B')`.
+
 `eurofxref-daily.xml` is a gesmes envelope with `Cube/Cube[@time]/Cube[@currency,
 @rate]`; the 90-day file has several dated cubes, which decode the same way.
 
 Rates are units of currency per 1 EUR, as published. Both files land in
-`ecb_eurofxref` with `file_kind` = `hist_csv` | `daily_xml`.
+`ecb_eurofxref` with `file_kind` = `hist_csv` | `daily_csv` | `daily_xml`; the CSV
+kinds are told apart by the date's form (ISO in the history, spelled out in the daily
+file), not by the file name.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import date
 
 from aurum.sources.core.archives import is_zip, single_member
 from aurum.sources.core.documents import file_rejection, payload_of_cube
@@ -38,6 +47,32 @@ from aurum.sources.core.signatures import AnyOf, CsvHeaderWhere, XmlRoot, ZipOf
 
 DATE_FORMATS = ("%Y-%m-%d",)
 CURRENCY_LENGTH = 3
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def _rate_date(text: str) -> tuple[date, str]:
+    """(date, file_kind): ISO `2025-05-09` in the history, `17 August 2018` in the daily CSV."""
+    parts = text.split()
+    if len(parts) == 3 and parts[1].lower() in MONTHS:
+        day, month, year = parts
+        try:
+            return date(int(year), MONTHS.index(month.lower()) + 1, int(day)), "daily_csv"
+        except ValueError:
+            raise RowError(f"unparseable date {text!r} in column 'Date'") from None
+    return parse_date(text, DATE_FORMATS, "Date"), "hist_csv"
 
 
 def _currency_columns(header: list[str]) -> list[tuple[int, str]]:
@@ -58,10 +93,10 @@ def _currency_columns(header: list[str]) -> list[tuple[int, str]]:
 
 def _hist_records(fields: list[str], columns: list[tuple[int, str]]) -> list[dict]:
     """One wide row (a date, a rate per currency) → one record per quoted currency."""
-    rate_date = parse_date(fields[0], DATE_FORMATS, "Date")
+    rate_date, file_kind = _rate_date(fields[0])
     return [
         {
-            "file_kind": "hist_csv",
+            "file_kind": file_kind,
             "rate_date": rate_date,
             "currency": currency,
             "rate_per_eur": parse_number(fields[index], currency),
@@ -149,7 +184,7 @@ EUROFXREF = SourceFormat(
     name="ecb_eurofxref",
     name_hint=r"eurofxref",
     iso="ECB",
-    description="ECB euro reference rates: history CSV/zip (de-pivoted) and daily XML",
+    description="ECB euro reference rates: history and daily CSV/zip (de-pivoted), daily XML",
     columns=(
         ("file_kind", "VARCHAR"),
         ("rate_date", "DATE"),

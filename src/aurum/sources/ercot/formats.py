@@ -6,8 +6,10 @@ CSV are accepted, and either is recognised by the CSV's header. Times are Centra
 boolean. Prices are kept as published (the DAM price has a leading space, SCED
 LMPs are right-justified). Time zones are left to dbt.
 
-The public API (`/api/public-reports/np6-905-cd/spp_node_zone_hub`) returns `data`
-as arrays whose column order is given by `fields`; positions are read from there.
+The public API (`/api/public-reports/np6-905-cd/spp_node_zone_hub` for the real-time
+prices, `/np4-190-cd/dam_stlmnt_pnt_prices` for the day-ahead ones) returns `data` as
+arrays whose column order is given by `fields`; positions are read from there, and the
+fields tell the two reports apart (`hourEnding` vs `deliveryHour`/`deliveryInterval`).
 """
 
 from __future__ import annotations
@@ -49,6 +51,13 @@ RT_HEADER = [
     "DSTFlag",
 ]
 SCED_HEADER = ["SCEDTimestamp", "RepeatedHourFlag", "SettlementPoint", "LMP"]
+API_DAM_FIELDS = (
+    "deliveryDate",
+    "hourEnding",
+    "settlementPoint",
+    "settlementPointPrice",
+    "DSTFlag",
+)
 API_FIELDS = (
     "deliveryDate",
     "deliveryHour",
@@ -183,35 +192,59 @@ def _api_values(row: list, position: dict[str, int]) -> dict:
     }
 
 
-def decode_api_rt_spp(data: bytes, source_name: str) -> Iterator[Decoded]:
-    try:
-        document = load_json(data)
-    except RowError as exc:
-        yield Rejection(None, f"not a JSON document: {exc}", decode_text(data[:PREVIEW_CHARS]))
-        return
-    if not isinstance(document, dict) or not isinstance(document.get("data"), list):
-        yield Rejection(None, "expected an object with a 'data' array", str(document)[:2000])
-        return
-    fields = document.get("fields")
-    names = (
-        [f.get("name") if isinstance(f, dict) else None for f in fields]
-        if isinstance(fields, list)
-        else []
-    )
-    missing = [name for name in API_FIELDS if name not in names]
-    if missing:
-        yield Rejection(None, f"'fields' lacks {missing!r}; got {names!r}", json.dumps(fields))
-        return
-    position = {name: names.index(name) for name in API_FIELDS}
-    for number, row in enumerate(document["data"], start=1):
-        payload = json.dumps(row)
-        if not isinstance(row, list) or len(row) != len(names):
-            yield Rejection(number, f"expected a list of {len(names)} values", payload)
-            continue
+def _api_decoder(api_fields: tuple[str, ...], to_values: Callable[[list, dict[str, int]], dict]):
+    """A public-API report: `data` rows whose column order is given by `fields`."""
+
+    def decode(data: bytes, source_name: str) -> Iterator[Decoded]:
         try:
-            yield Record(number, _api_values(row, position))
+            document = load_json(data)
         except RowError as exc:
-            yield Rejection(number, str(exc), payload)
+            yield Rejection(None, f"not a JSON document: {exc}", decode_text(data[:PREVIEW_CHARS]))
+            return
+        if not isinstance(document, dict) or not isinstance(document.get("data"), list):
+            yield Rejection(None, "expected an object with a 'data' array", str(document)[:2000])
+            return
+        fields = document.get("fields")
+        names = (
+            [f.get("name") if isinstance(f, dict) else None for f in fields]
+            if isinstance(fields, list)
+            else []
+        )
+        missing = [name for name in api_fields if name not in names]
+        if missing:
+            yield Rejection(None, f"'fields' lacks {missing!r}; got {names!r}", json.dumps(fields))
+            return
+        position = {name: names.index(name) for name in api_fields}
+        for number, row in enumerate(document["data"], start=1):
+            payload = json.dumps(row)
+            if not isinstance(row, list) or len(row) != len(names):
+                yield Rejection(number, f"expected a list of {len(names)} values", payload)
+                continue
+            try:
+                yield Record(number, to_values(row, position))
+            except RowError as exc:
+                yield Rejection(number, str(exc), payload)
+
+    return decode
+
+
+decode_api_rt_spp = _api_decoder(API_FIELDS, _api_values)
+
+
+def _api_dam_values(row: list, position: dict[str, int]) -> dict:
+    def get(name: str):
+        return row[position[name]]
+
+    return {
+        "delivery_date": parse_date(str(get("deliveryDate")), API_DATE_FORMATS, "deliveryDate"),
+        "hour_ending": _hour_ending(str(get("hourEnding"))),
+        "settlement_point": _required(str(get("settlementPoint") or ""), "settlementPoint"),
+        "settlement_point_price": _json_number(get("settlementPointPrice"), "settlementPointPrice"),
+        "dst_flag": _json_flag(get("DSTFlag"), "DSTFlag"),
+    }
+
+
+decode_api_dam_spp = _api_decoder(API_DAM_FIELDS, _api_dam_values)
 
 
 def _csv_or_zip(header: list[str]) -> AnyOf:
@@ -342,4 +375,28 @@ API_RT_SPP = SourceFormat(
     ),
 )
 
-FORMATS = (DAM_SPP, RT_SPP, SCED_LMP, API_RT_SPP)
+API_DAM_SPP = SourceFormat(
+    name="ercot_api_dam_spp",
+    name_hint=r"dam_stlmnt_pnt_prices",
+    iso="ERCOT",
+    description="ERCOT public API np4-190-cd/dam_stlmnt_pnt_prices JSON (hourly DAM SPPs)",
+    columns=(
+        ("delivery_date", "DATE"),
+        ("hour_ending", "INTEGER", "`hourEnding` 01:00..24:00 as 1..24 (hour ending, CPT)."),
+        ("settlement_point", "VARCHAR"),
+        ("settlement_point_price", "DOUBLE"),
+        ("dst_flag", "BOOLEAN", "`DSTFlag`: true for the repeated fall-back hour."),
+    ),
+    signature=_api_fields(API_DAM_FIELDS),
+    decode=decode_api_dam_spp,
+    dbt=DbtSource("landing_ercot", ("stg_ercot__api_dam_spp",)),
+    aliases=lmp_aliases(
+        "ERCOT",
+        location_id="settlement_point",
+        location_name="settlement_point",
+        market="=NP4-190-CD",
+        interval_seconds=3600,
+    ),
+)
+
+FORMATS = (DAM_SPP, RT_SPP, SCED_LMP, API_RT_SPP, API_DAM_SPP)
