@@ -178,7 +178,11 @@ SAMPLES: tuple[Sample, ...] = (
         day=D(2025, 5, 9),
         zipped_as="eurofxref-hist.csv",
     ),
-    _s("fixtures/ecb/eurofxref_2018-08-17.zip", source="ecb_eurofxref_daily_csv", day=D(2018, 8, 17)),
+    _s(
+        "fixtures/ecb/eurofxref_2018-08-17.zip",
+        source="ecb_eurofxref_daily_csv",
+        day=D(2018, 8, 17),
+    ),
     # A compilation of RGGI/CARB auction results (MANIFEST.md): no agency URL serves it.
     _s("carbon/carbon-auction-results.csv", path="/replay/carbon/carbon-auction-results.csv"),
     _s("fred/CPIAUCSL.csv", source="fred_cpiaucsl_csv", day=D(2025, 8, 1)),

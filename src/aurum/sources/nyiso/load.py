@@ -3,7 +3,10 @@
 Quoted CSV `"Time Stamp","Time Zone","Name","PTID","Load"`; the time stamp is local
 prevailing time and the `Time Zone` column (EST/EDT) disambiguates the repeated
 fall-back hour. Time stamps are roughly 5-minutely but off-grid ones occur (e.g.
-`00:01:12`); the decoder keeps them as published. Recognised by its header.
+`00:01:12`); the decoder keeps them as published. A file runs 00:00 .. 23:55: a
+stamp is the START of the interval its reading stands for; staging
+(`stg_iso_load__nyiso_actual`) holds a reading until the zone's next one, at most
+300 s. Recognised by its header.
 """
 
 from __future__ import annotations
