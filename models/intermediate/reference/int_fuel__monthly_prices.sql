@@ -8,7 +8,9 @@ from_daily as (
     select
         series_id,
         {{ dbt.date_trunc('month', 'price_date') }} as month_start,
-        avg(price) as price,
+        -- Rounded: a float sum depends on the order rows arrive in, and the mart must
+        -- not change with it (prices are published to at most 3 decimals).
+        round(avg(price), 6) as price,
         count(*) as observations,
         currency,
         unit,

@@ -19,10 +19,12 @@ stamped as (
 
 -- A P-58B file runs 00:00 .. 23:55 local: each reading is stamped at the start of the
 -- 5-minute interval it stands for. Off-grid readings (e.g. 00:07:34, 00:09:40) split
--- that grid, so a reading holds until the PTID's next reading in the file, never
--- longer than 300 s (a missing reading does not stretch its predecessor; the last
--- reading of the file gets its 5 minutes).
+-- that grid, so a reading holds until the PTID's next reading in the file or the next
+-- 5-minute grid point, whichever comes first (a missing reading does not stretch its
+-- predecessor; the last reading of a file ends at the grid point after it).
 intervals as (
+
+    {%- set grid_end = aurum.add_seconds(aurum.floor_to_grid('time_stamp_utc', 300), 300) %}
 
     select
         *,
@@ -32,9 +34,9 @@ intervals as (
                     partition by _source_file, ptid
                     order by time_stamp_utc
                 ),
-                {{ aurum.add_seconds('time_stamp_utc', 300) }}
+                {{ grid_end }}
             ),
-            {{ aurum.add_seconds('time_stamp_utc', 300) }}
+            {{ grid_end }}
         ) as end_utc
     from stamped
 

@@ -45,12 +45,14 @@ occurrences as (
 -- beginning) and the interval END for realtime (RTD interval ending; 24:00 is written as next-day
 -- 00:00:00). Either way the stamp is a wall-clock time that exists, so it is the
 -- one converted. A real-time interval starts where the previous one for the same
--- PTID in the file ended, but never more than 300 s before its end: off-grid RTD
--- runs (e.g. 00:15:12) split the 5-minute grid, and a missing interval does not
--- stretch the next one.
+-- PTID in the file ended, but never before the 5-minute grid point preceding its
+-- end: off-grid RTD runs (e.g. 00:15:12) split the grid interval they fall in, the
+-- first stamp of a file starts at its grid point even when off the grid, and a
+-- missing interval does not stretch the next one.
 intervals as (
 
     {%- set stamp_utc = aurum.local_to_utc('time_stamp', "'America/New_York'", 'is_repeated_stamp') %}
+    {%- set grid_start = aurum.floor_to_grid(aurum.add_seconds(stamp_utc, -1), 300) %}
 
     select
         *,
@@ -62,9 +64,9 @@ intervals as (
                         partition by _source_file, feed, ptid
                         order by _source_row
                     ),
-                    {{ aurum.add_seconds(stamp_utc, -300) }}
+                    {{ grid_start }}
                 ),
-                {{ aurum.add_seconds(stamp_utc, -300) }}
+                {{ grid_start }}
             )
         end as start_utc,
         case

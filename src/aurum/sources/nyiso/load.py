@@ -5,8 +5,8 @@ prevailing time and the `Time Zone` column (EST/EDT) disambiguates the repeated
 fall-back hour. Time stamps are roughly 5-minutely but off-grid ones occur (e.g.
 `00:01:12`); the decoder keeps them as published. A file runs 00:00 .. 23:55: a
 stamp is the START of the interval its reading stands for; staging
-(`stg_iso_load__nyiso_actual`) holds a reading until the zone's next one, at most
-300 s. Recognised by its header.
+(`stg_iso_load__nyiso_actual`) holds a reading until the zone's next one or the next
+5-minute grid point, whichever comes first. Recognised by its header.
 """
 
 from __future__ import annotations
