@@ -136,3 +136,11 @@ def test_archive_listing_is_followed_and_rebased():
     ]
     assert docs[0].source_file == "np4-190-cd_DAMSPNP4190_20260928_42_csv.zip"
     assert format_named("ercot_dam_spp").name_matches(docs[1].source_file)
+
+
+def test_every_source_is_listed_in_the_ingestion_doc():
+    from aurum.dbt_runner import PROJECT_DIR
+
+    doc = (PROJECT_DIR / "docs" / "ingestion.md").read_text()
+    for name, source in SOURCES.items():
+        assert f"| `{name}` | `{source.format_name}` |" in doc, name
