@@ -286,6 +286,7 @@ def mini_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "macros").mkdir()
     for name in ("scenario_vars.sql", "generate_schema_name.sql"):
         shutil.copy(PROJECT_DIR / "macros" / name, root / "macros" / name)
+    shutil.copytree(PROJECT_DIR / "macros" / "vars", root / "macros" / "vars")  # the var layer
     shutil.copy(PROJECT_DIR / "profiles.yml", root / "profiles.yml")
     (root / "dbt_project.yml").write_text(
         "name: aurum\nversion: '0.1.0'\nconfig-version: 2\nprofile: aurum\n"
