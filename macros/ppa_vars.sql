@@ -66,7 +66,7 @@
         {%- if name not in fields -%}
             {{ exceptions.raise_compiler_error("aurum.ppa: unknown field " ~ name) }}
         {%- endif -%}
-        {{- aurum.var_literal("ppa", fields[name][0], fields[name][1] if fields[name] | length > 1 else none) -}}
+        {{- aurum.var_literal("ppa", fields[name][0], fields[name][1] if fields[name] | length > 1 else none, contract) -}}
     {%- endif -%}
 {%- endmacro %}
 

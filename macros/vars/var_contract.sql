@@ -18,7 +18,8 @@
       aurum.var_value(name)                        the validated var, defaults applied; the
                                                    contract's `absent` value without the var
       aurum.var_check(name, raw)                   {'ok', 'value' | 'error'}, never fails
-      aurum.var_literal(name, path, if_null=none)  one field ('term.start') as a typed literal
+      aurum.var_literal(name, path, if_null=none, value=none)
+                                                   one field ('term.start') as a typed literal
       aurum.var_node(name, path)                   the contract node of one field
       aurum.var_rows(name, list_key, columns=none, aliases=none, value=none)
                                                    a list as a relation of typed literal rows
@@ -274,9 +275,10 @@
 {%- endmacro %}
 
 {#- One field of var `name` as a typed literal. `if_null` (a constant from the model SQL,
-    never user input) stands in for a null value. -#}
-{% macro var_literal(name, path, if_null=none) -%}
-    {%- set at = aurum._var_at(name, path, aurum.var_value(name)) -%}
+    never user input) stands in for a null value. `value`: an already validated var
+    (default: var_value(name)). -#}
+{% macro var_literal(name, path, if_null=none, value=none) -%}
+    {%- set at = aurum._var_at(name, path, value if value is not none else aurum.var_value(name)) -%}
     {{- aurum.var_typed_literal(at["value"] if at["value"] is not none else if_null, at["node"]) -}}
 {%- endmacro %}
 
