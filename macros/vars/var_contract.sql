@@ -76,8 +76,8 @@
                     {%- do errors.append((path ~ "." if path else "") ~ node["tag"] ~ ": must be one of " ~ node["variants"].keys() | join(", ") ~ "; got " ~ aurum._var_show(tag)) -%}
                 {%- endif -%}
             {%- endif -%}
-            {%- set fields = variant.get("fields", {}) -%}
-            {%- for key in value if not errors and key not in fields -%}
+            {%- set fields = variant.get("fields", {}) if not errors else {} -%}
+            {%- for key in (value if not errors else []) if not errors and key not in fields -%}
                 {%- do errors.append((path ~ "." if path else "") ~ key ~ ": unknown key; allowed: " ~ fields.keys() | join(", ")) -%}
             {%- endfor -%}
             {%- for name, field in fields.items() if not errors -%}
@@ -94,7 +94,7 @@
                     {%- do queue.append([field, child, at, container]) -%}
                 {%- endif -%}
             {%- endfor -%}
-            {%- if variant.get("rules") -%}
+            {%- if variant.get("rules") and not errors -%}
                 {%- do rules.append([variant["rules"], slot, path]) -%}
             {%- endif -%}
         {%- elif kind == "list" -%}
@@ -315,11 +315,16 @@
                 {%- endif -%}
                 {%- set text = "'" ~ (value | replace("'", "''")) ~ "'" -%}
             {%- else -%}
-                {#- str(float) is the shortest text that reads back as the same double. -#}
+                {#- str(float) is the shortest text that reads back as the same double. A
+                    double keeps an exponent: without one, DuckDB and Trino read
+                    0.9635141543431145 as a DECIMAL, and its cast to double is 1 ulp off. -#}
                 {%- set text = value | string -%}
                 {%- set plain = "-?[0-9]+" if sql_type == "integer" else "-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?" -%}
                 {%- if value is boolean or not modules.re.fullmatch(plain, text) -%}
                     {{ exceptions.raise_compiler_error("sql literal: not a plain " ~ sql_type ~ ": " ~ aurum._var_show(text)) }}
+                {%- endif -%}
+                {%- if sql_type == "double" and "e" not in text and "E" not in text -%}
+                    {%- set text = text ~ "e0" -%}
                 {%- endif -%}
             {%- endif -%}
             {%- do texts.append(("cast(" ~ text ~ " as " ~ sql_type ~ ")") if cast else text) -%}

@@ -164,6 +164,15 @@ def _leaves(node: dict[str, Any], value: Any, path: tuple) -> list[tuple[tuple, 
     return out
 
 
+def _get(value: Any, path: tuple) -> Any:
+    for key in path:
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
 def _set(value: Any, path: tuple, new: Any, delete: bool = False) -> Any:
     value = copy.deepcopy(value)
     if not path:
@@ -206,21 +215,15 @@ def mutations(draw: st.DrawFn, node: dict[str, Any], value: Any) -> Any:
             return _set(value, path, None, delete=True)
         except (KeyError, IndexError, TypeError):
             pass
-    if choice == "unknown_key":
-        target = value
-        for key in path:
-            target = target[key] if target is not None else None
-        if isinstance(target, dict):
-            return _set(value, (*path, "colour"), 1)
-    if choice == "swap" and leaf["type"] == "object" and leaf.get("rules"):
+    target = _get(value, path)
+    if choice == "unknown_key" and isinstance(target, dict):
+        return _set(value, (*path, "colour"), 1)
+    if choice == "swap" and isinstance(target, dict):
         # Break a rule: exchange the two fields an `after` rule orders.
-        for rule in leaf["rules"]:
+        variant = leaf["variants"][target[leaf["tag"]]] if leaf["type"] == "union" else leaf
+        for rule in variant.get("rules", []):
             if rule["kind"] == "after":
-                target = value
-                for key in path:
-                    target = target[key]
-                if isinstance(target, dict):
-                    swapped = {**target, rule["at"]: target.get(rule["than"])}
-                    swapped[rule["than"]] = target.get(rule["at"])
-                    return _set(value, path, swapped)
+                swapped = {**target, rule["at"]: target.get(rule["than"])}
+                swapped[rule["than"]] = target.get(rule["at"])
+                return _set(value, path, swapped)
     return _set(value, path, draw(st.sampled_from(_bad_values(leaf))))

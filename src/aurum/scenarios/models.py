@@ -400,7 +400,7 @@ def _error_path(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
         parts.append(ctx.get("discriminator", "'type'").strip("'"))
-    if error["type"] == "aurum_field":
+    if error["type"] == "aurum_field" and ctx["path"]:  # "" = the model itself
         parts.append(ctx["path"])
     return ".".join(parts)
 
