@@ -15,18 +15,16 @@ from typing import Annotated, Any
 import pytest
 import yaml
 from pydantic import AfterValidator, Field, ValidationError, field_validator
+from var_helpers import changed_registry
 
 from aurum.dbt_vars import contracts
-from aurum.dbt_vars.contracts import MACRO_PATH, VarContract, drift, macro_text, registry
+from aurum.dbt_vars.contracts import MACRO_PATH, drift, macro_text, registry
 from aurum.dbt_vars.rules import After, VarModel
 from aurum.dbt_vars.schema import ContractError, compact
 from aurum.dbt_vars.text import vars_text
-from aurum.ppa.contract import PpaContract, Term, placeholder
+from aurum.ppa.contract import placeholder
 from aurum.scenarios.models import (
-    FleetRow,
-    LoadGrowthRow,
     ScenarioVar,
-    Text,
     Year,
     format_errors,
 )
@@ -46,45 +44,6 @@ def _field(root: dict[str, Any], path: str) -> dict[str, Any]:
         node = node["items"] if node["type"] == "list" else node
         node = node["fields"][key]
     return node
-
-
-# A colleague's change to the models, as issue 10 asks for: tighter bounds, a list
-# length, a date range. Each lands in the generated contract with no hand edit.
-class TightFleetRow(FleetRow):
-    mw_delta: float = Field(ge=-5_000, le=5_000)
-
-
-class TightLoadGrowthRow(LoadGrowthRow):
-    base_year: Annotated[int, Field(ge=2000, le=2200, json_schema_extra={"format": "year"})]
-
-
-class TightScenarioVar(ScenarioVar):
-    location_ids: list[Text] = Field(
-        default_factory=list, max_length=500, json_schema_extra={"x-aurum-column": "location_id"}
-    )
-    fleet: list[TightFleetRow] = Field(default_factory=list, max_length=2_000)
-    load_growth: list[TightLoadGrowthRow] = Field(default_factory=list)
-
-
-class DatedTerm(Term):
-    start: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
-
-
-class DatedPpa(PpaContract):
-    term: DatedTerm
-    node_location_id: str = Field(min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f{}]+$")
-
-
-def changed_registry() -> tuple[VarContract, ...]:
-    return (
-        VarContract("scenario", TightScenarioVar, absent=TightScenarioVar.base),
-        VarContract(
-            "ppa",
-            DatedPpa,
-            absent=lambda: DatedPpa.model_validate(placeholder().model_dump()),
-            json_text=True,
-        ),
-    )
 
 
 def test_a_changed_pydantic_field_is_drift_and_lands_in_the_contract() -> None:

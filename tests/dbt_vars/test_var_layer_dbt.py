@@ -27,14 +27,13 @@ from contract_strategies import CONTRACTS, mutations, root, values
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from test_var_contracts import changed_registry
+from var_helpers import changed_registry, make_var_project
 
 from aurum.dbt_runner import DbtFailed, run_dbt
 from aurum.dbt_vars.contracts import macro_text
 from aurum.dbt_vars.text import vars_text
 from aurum.scenarios import ScenarioVar, parse_scenario
 from aurum.scenarios.vars import vars_json
-from conftest import make_var_project
 
 pytestmark = pytest.mark.integration
 

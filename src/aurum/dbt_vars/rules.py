@@ -7,9 +7,10 @@ see, so var models declare such rules as `Rule` values instead:
     class Period(VarModel):
         var_rules = (After("end", than="start"),)
 
-`VarModel` enforces them in Pydantic (one generic validator), adds them to the model's
-JSON Schema as `x-aurum-rules`, and `macros/vars/var_contract.sql` enforces the same
-list in dbt. An error is located at `at` below the object (`""` = the object itself)
+`VarModel` enforces them in Pydantic (one generic validator); the var layer's JSON
+Schema (`aurum.dbt_vars.schema.json_schema`, not Pydantic's default, so the API's
+OpenAPI document is unchanged) lists them as `x-aurum-rules`; and
+`macros/vars/var_contract.sql` enforces the same list in dbt. An error is located at `at` below the object (`""` = the object itself)
 and carries `message`, identical on both sides.
 
 Semantics (null never fails a comparison; `After`, `Differ` and `FirstOfMonth` skip
@@ -196,14 +197,6 @@ class VarModel(BaseModel):
                     "aurum_field", "{reason}", {"path": error.at, "reason": error.message}
                 )
         return self
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema, handler):  # type: ignore[no-untyped-def]
-        schema = handler(core_schema)
-        target = handler.resolve_ref_schema(schema)
-        if cls.var_rules:
-            target[RULES_KEY] = [rule.as_json() for rule in cls.var_rules]
-        return schema
 
 
 # The kinds macros/vars/var_contract.sql implements.

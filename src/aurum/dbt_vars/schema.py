@@ -1,9 +1,10 @@
 """A var model's JSON Schema, and the compact form of it that dbt reads.
 
-`json_schema(model)` is Pydantic's JSON Schema with two additions Pydantic leaves out:
-date bounds (`Field(ge=date(...))` → `formatMinimum`/`formatMaximum`, the ajv-formats
-keywords) and defaults built by `default_factory`. Both matter here: a bound the schema
-does not show is a bound dbt would not check.
+`json_schema(model)` is Pydantic's JSON Schema with what Pydantic leaves out: date
+bounds (`Field(ge=date(...))` → `formatMinimum`/`formatMaximum`, the ajv-formats
+keywords), defaults built by `default_factory`, and the model's cross-field rules
+(`x-aurum-rules`). All matter here: a bound the schema does not show is a bound dbt
+would not check.
 
 `compact(model)` turns that schema into the tree `macros/vars/var_contract.sql` walks:
 
@@ -56,7 +57,7 @@ class ContractError(ValueError):
 
 
 class VarJsonSchema(GenerateJsonSchema):
-    """Pydantic's JSON Schema, plus date bounds and default_factory defaults."""
+    """Pydantic's JSON Schema, plus date bounds, default_factory defaults and var rules."""
 
     def date_schema(self, schema: cs.DateSchema) -> dict[str, Any]:
         out = super().date_schema(schema)
@@ -71,6 +72,13 @@ class VarJsonSchema(GenerateJsonSchema):
         for key in ("now_op", "now_utc_offset"):
             if key in schema:
                 raise ContractError(f"date constraint {key} is relative to today; not allowed")
+        return out
+
+    def model_schema(self, schema: cs.ModelSchema) -> dict[str, Any]:
+        out = super().model_schema(schema)
+        rules = getattr(schema["cls"], "var_rules", ())
+        if rules:
+            out[RULES_KEY] = [rule.as_json() for rule in rules]
         return out
 
     def default_schema(self, schema: cs.WithDefaultSchema) -> dict[str, Any]:
