@@ -50,3 +50,19 @@ class Settings(BaseSettings):
     openlineage_file: Path | None = None
     openlineage_url: str | None = None
     openlineage_namespace: str = "aurum"
+
+    # --- Ops (docs/operations.md): dead-letter triage in ClickHouse, metrics, alerts ---
+    # ClickHouse over its native protocol (clickhouse-driver); the local server is
+    # scripts/services/clickhouse.sh. `clickhouse_database` holds ingest_errors and views.
+    clickhouse_host: str = "127.0.0.1"
+    clickhouse_port: int = 59000
+    clickhouse_user: str = "default"
+    clickhouse_password: SecretStr | None = None
+    clickhouse_database: str = "ops"
+    # The dead-letter sink (aurum.ops.dlq_sink): its consumer group and /metrics port.
+    dlq_sink_group: str = "aurum-dlq-clickhouse"
+    dlq_sink_metrics_port: int = 59197
+    # The exporter (aurum.ops.exporter): dead letters from ClickHouse, freshness from PostgreSQL.
+    ops_exporter_port: int = 59196
+    # Batch jobs push their last run here (aurum.ops.push); unset: they push nothing.
+    pushgateway_url: str | None = None
