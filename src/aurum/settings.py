@@ -64,5 +64,7 @@ class Settings(BaseSettings):
     dlq_sink_metrics_port: int = 59197
     # The exporter (aurum.ops.exporter): dead letters from ClickHouse, freshness from PostgreSQL.
     ops_exporter_port: int = 59196
+    # Which watermark key the freshness metrics follow (jobs write "default").
+    ops_watermark_key: str = "default"
     # Batch jobs push their last run here (aurum.ops.push); unset: they push nothing.
     pushgateway_url: str | None = None

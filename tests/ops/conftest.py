@@ -3,25 +3,16 @@ database of the test session's own, and the dead-letter topic on the real Kafka.
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import Iterator
 
 import pytest
+from ops_helpers import run_script
 
-from aurum.dbt_runner import PROJECT_DIR
 from aurum.kafka.admin import all_topics, ensure_topics
 from aurum.ops.clickhouse import apply_migrations, connect
 from aurum.settings import Settings
 from kafka_helpers import bootstrap, require_kafka
-
-
-def run_script(*args: str, timeout: float = 600) -> None:
-    """A repository script (installs what is missing, starts a service); fails loudly."""
-    done = subprocess.run(
-        [str(PROJECT_DIR / args[0]), *args[1:]], capture_output=True, text=True, timeout=timeout
-    )
-    assert done.returncode == 0, f"{' '.join(args)} failed:\n{done.stderr[-4000:]}"
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
+from aurum.dbt_runner import PROJECT_DIR
 from aurum.ingest.http import HttpFetcher
 from aurum.ingest.pipeline import ingest_day
 from aurum.ingest.sources import SOURCES
@@ -18,6 +20,14 @@ from aurum.kafka.topics import DLQ_TOPIC
 from kafka_helpers import bootstrap
 from replay.routes import SAMPLES
 from replay.server import ReplayServer
+
+
+def run_script(*args: str, timeout: float = 600) -> None:
+    """A repository script (installs what is missing, starts a service); fails loudly."""
+    done = subprocess.run(
+        [str(PROJECT_DIR / args[0]), *args[1:]], capture_output=True, text=True, timeout=timeout
+    )
+    assert done.returncode == 0, f"{' '.join(args)} failed:\n{done.stderr[-4000:]}"
 
 
 @dataclass(frozen=True)
