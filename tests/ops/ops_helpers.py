@@ -17,6 +17,8 @@ from aurum.kafka.codec import SUBJECT_HEADER, encode
 from aurum.kafka.dead_letters import DLQ_SUBJECT
 from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import DLQ_TOPIC
+from aurum.ops.dlq_sink import DeadLetterSink
+from aurum.settings import Settings
 from kafka_helpers import bootstrap
 from replay.routes import SAMPLES
 from replay.server import ReplayServer
@@ -28,6 +30,12 @@ def run_script(*args: str, timeout: float = 600) -> None:
         [str(PROJECT_DIR / args[0]), *args[1:]], capture_output=True, text=True, timeout=timeout
     )
     assert done.returncode == 0, f"{' '.join(args)} failed:\n{done.stderr[-4000:]}"
+
+
+def sink_for(client, settings: Settings, group: str) -> DeadLetterSink:
+    return DeadLetterSink(
+        client, settings.clickhouse_database, bootstrap_servers=bootstrap(), group_id=group
+    )
 
 
 @dataclass(frozen=True)

@@ -4,29 +4,13 @@ count; redelivering the same messages changes no count."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from ops_helpers import (
-    committed_offsets,
-    publish_malformed_inputs,
-    publish_unrecognised_file,
-    rewind,
-)
+from ops_helpers import rewind, sink_for
 
-from aurum.kafka.producer import ConfirmingProducer
-from aurum.kafka.topics import DLQ_TOPIC
 from aurum.ops.clickhouse import apply_migrations
-from aurum.ops.dlq_sink import DeadLetterSink, payload_excerpt
-from kafka_helpers import bootstrap, fresh_group
+from aurum.ops.dlq_sink import payload_excerpt
 
 pytestmark = pytest.mark.integration
-
-
-def _sink(clickhouse, settings, group: str) -> DeadLetterSink:
-    return DeadLetterSink(
-        clickhouse, settings.clickhouse_database, bootstrap_servers=bootstrap(), group_id=group
-    )
 
 
 def _latest(clickhouse, database: str) -> dict[tuple[str, str, str], tuple]:
@@ -38,18 +22,6 @@ def _latest(clickhouse, database: str) -> dict[tuple[str, str, str], tuple]:
         """
     )
     return {(r[0], r[1], r[2]): r[3:] for r in rows}
-
-
-@pytest.fixture(scope="module")
-def sunk(clickhouse, clickhouse_settings, kafka_topics):
-    """Publish the malformed inputs, then run the sink once over them."""
-    group = fresh_group([DLQ_TOPIC])
-    start = committed_offsets(group)
-    producer = ConfirmingProducer(bootstrap())
-    expected = publish_malformed_inputs(producer)
-    expected.append(publish_unrecognised_file(producer, f"mystery_{uuid.uuid4().hex[:6]}.csv"))
-    stats = _sink(clickhouse, clickhouse_settings, group).run(idle_seconds=2)
-    return group, start, expected, stats
 
 
 def test_each_malformed_input_shows_its_source_stage_error_class_and_count(
@@ -93,7 +65,7 @@ def test_redelivery_changes_no_count(sunk, clickhouse, clickhouse_settings):
         f"SELECT source, sum(errors) FROM {database}.ingest_error_counts GROUP BY source"
     )
     rewind(group, start)  # as after a crash between insert and commit
-    again = _sink(clickhouse, clickhouse_settings, group).run(idle_seconds=2)
+    again = sink_for(clickhouse, clickhouse_settings, group).run(idle_seconds=2)
     assert again.messages == sum(e.errors for e in expected), "the messages came again"
     raw = clickhouse.execute(f"SELECT count() FROM {database}.ingest_errors")[0][0]
     assert raw in (again.messages, 2 * again.messages)  # merged or not yet: either way…
