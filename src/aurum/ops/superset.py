@@ -73,9 +73,20 @@ def component(stack, component_class):
     port = stack.ports.superset
     return component_class(
         "superset",
-        [str(VENV / "bin" / "gunicorn"), "--workers", "1", "--threads", "8",
-         "--bind", f"127.0.0.1:{port}", "--timeout", "300", "--log-level", "warning",
-         "superset.app:create_app()"],  # fmt: skip
+        [
+            str(VENV / "bin" / "gunicorn"),
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "300",
+            "--log-level",
+            "warning",
+            "superset.app:create_app()",
+        ],
         f"http://127.0.0.1:{port}/health",
         f"127.0.0.1:{port}",
         env={
