@@ -29,6 +29,6 @@ done
 # Debian's packages start their system services where an init system runs them; ours
 # are private processes (var/), so the system ones are left alone, never used.
 for part in "$@"; do
-	[[ $part == superset ]] && "$SERVICES_DIR/superset.sh" install
+	[[ $part == superset ]] && "$SERVICES_DIR/superset.sh" install >/dev/null
 done
 exit 0

@@ -9,32 +9,26 @@ from collections.abc import Iterator
 import pytest
 from ops_helpers import (
     committed_offsets,
+    fresh_clickhouse_database,
     publish_malformed_inputs,
     publish_unrecognised_file,
-    run_script,
     sink_for,
 )
 
 from aurum.kafka.admin import all_topics, ensure_topics
 from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import DLQ_TOPIC
-from aurum.ops.clickhouse import apply_migrations, connect
+from aurum.ops.clickhouse import connect
 from aurum.settings import Settings
 from kafka_helpers import bootstrap, fresh_group, require_kafka
 
 
 @pytest.fixture(scope="session")
 def clickhouse_settings() -> Iterator[Settings]:
-    """ClickHouse up (idempotent), the migrations applied to a fresh database of our own,
-    dropped afterwards; a running `make ops-up` keeps its `ops` database untouched."""
-    run_script("scripts/services/clickhouse.sh", "up")
-    database = f"ops_test_{uuid.uuid4().hex[:8]}"
-    settings = Settings(clickhouse_database=database)
-    client = connect(settings)
-    apply_migrations(client, database)
-    yield settings
-    client.execute(f"DROP DATABASE IF EXISTS {database}")
-    client.disconnect()
+    """The database the sink and dashboard tests share (the alert tests have their own:
+    their sink process stores whatever reaches the topic while it runs)."""
+    with fresh_clickhouse_database() as settings:
+        yield settings
 
 
 @pytest.fixture(scope="session")

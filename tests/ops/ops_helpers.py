@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,6 +20,7 @@ from aurum.kafka.codec import SUBJECT_HEADER, encode
 from aurum.kafka.dead_letters import DLQ_SUBJECT
 from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import DLQ_TOPIC
+from aurum.ops.clickhouse import apply_migrations, connect
 from aurum.ops.dlq_sink import DeadLetterSink
 from aurum.settings import Settings
 from kafka_helpers import bootstrap
@@ -36,6 +40,22 @@ def sink_for(client, settings: Settings, group: str) -> DeadLetterSink:
     return DeadLetterSink(
         client, settings.clickhouse_database, bootstrap_servers=bootstrap(), group_id=group
     )
+
+
+@contextmanager
+def fresh_clickhouse_database(prefix: str = "ops_test") -> Iterator[Settings]:
+    """ClickHouse up (idempotent), the migrations applied to a fresh database of our own,
+    dropped afterwards; a running `make ops-up` keeps its `ops` database untouched."""
+    run_script("scripts/services/clickhouse.sh", "up")
+    database = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    settings = Settings(clickhouse_database=database)
+    client = connect(settings)
+    apply_migrations(client, database)
+    try:
+        yield settings
+    finally:
+        client.execute(f"DROP DATABASE IF EXISTS {database}")
+        client.disconnect()
 
 
 @dataclass(frozen=True)

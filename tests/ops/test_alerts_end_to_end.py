@@ -13,13 +13,13 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from ops_helpers import run_script
+from ops_helpers import fresh_clickhouse_database, run_script
 
 from aurum.devstack import BIN, LocalStack, free_port
 from aurum.ingest.decoders import format_named
@@ -30,6 +30,7 @@ from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import DLQ_TOPIC
 from aurum.ops.config import Timings
 from aurum.ops.stack import OpsStack, Ports
+from aurum.settings import Settings
 from kafka_helpers import bootstrap, fresh_group
 from replay.routes import SAMPLES
 from replay.server import ReplayServer
@@ -89,11 +90,17 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(clickhouse_settings, kafka_topics, pg_settings, tmp_path_factory) -> Stack:
+def alerts_clickhouse() -> Iterator[Settings]:
+    with fresh_clickhouse_database("ops_test_alerts") as settings:
+        yield settings
+
+
+@pytest.fixture(scope="module")
+def stack(alerts_clickhouse, kafka_topics, pg_settings, tmp_path_factory) -> Iterator[Stack]:
     run_script("scripts/ops/install.sh", "prometheus")
     home = tmp_path_factory.mktemp("ops")
     watermark_key = f"ops-test-{uuid.uuid4().hex[:8]}"
-    settings = clickhouse_settings.model_copy(
+    settings = alerts_clickhouse.model_copy(
         update={"dlq_sink_group": fresh_group([DLQ_TOPIC]), "ops_watermark_key": watermark_key}
     )
     # The API starts slowly (imports); it boots while the ops processes start.
