@@ -92,17 +92,16 @@ def alertmanager_config(slack_url_file: Path, timings: Timings) -> dict:
     doc = yaml.safe_load(ALERTMANAGER_FILE.read_text())
     doc["global"]["slack_api_url_file"] = str(slack_url_file)
 
-    def retime(route: dict) -> None:
-        if timings.group_wait is not None:
-            route["group_wait"] = timings.group_wait
-        if timings.group_interval is not None:
-            route["group_interval"] = timings.group_interval
+    def retime(route: dict, root: bool) -> None:
+        # The root's waits always; a child's only where it sets its own (else it inherits).
+        for key, value in (("group_wait", timings.group_wait),
+                           ("group_interval", timings.group_interval)):  # fmt: skip
+            if value is not None and (root or key in route):
+                route[key] = value
         for child in route.get("routes", []):
-            if timings.group_wait is not None and "group_wait" in child:
-                child["group_wait"] = timings.group_wait
-            retime(child)
+            retime(child, root=False)
 
-    retime(doc["route"])
+    retime(doc["route"], root=True)
     return doc
 
 
