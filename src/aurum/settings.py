@@ -68,3 +68,13 @@ class Settings(BaseSettings):
     ops_watermark_key: str = "default"
     # Batch jobs push their last run here (aurum.ops.push); unset: they push nothing.
     pushgateway_url: str | None = None
+    # The local ops stack (aurum.ops.stack, `make ops-up`): its ports and Prometheus timings,
+    # and where Prometheus finds the API (scripts/serve.sh's port) to scrape it.
+    prometheus_port: int = 59090
+    prometheus_scrape_interval: str = "15s"
+    prometheus_evaluation_interval: str = "15s"
+    alertmanager_port: int = 59193
+    pushgateway_port: int = 59191
+    webhook_sink_port: int = 59195
+    superset_port: int = 59188
+    api_port: int = 8000

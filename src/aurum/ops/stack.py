@@ -43,10 +43,6 @@ COMPONENTS = (
 SLACK_PATH = "/services/AURUM/LOCAL/webhook-sink"
 
 
-def _env_port(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
-
-
 @dataclass
 class Ports:
     prometheus: int
@@ -60,17 +56,17 @@ class Ports:
     worker: int
 
     @classmethod
-    def from_environment(cls, settings: Settings) -> Ports:
-        """The fixed ports of `make ops-up` (docs/operations.md lists the variables)."""
+    def from_settings(cls, settings: Settings) -> Ports:
+        """The fixed ports of `make ops-up` (AURUM_*_PORT; docs/operations.md lists them)."""
         return cls(
-            prometheus=_env_port("AURUM_PROMETHEUS_PORT", 59090),
-            alertmanager=_env_port("AURUM_ALERTMANAGER_PORT", 59193),
-            pushgateway=_env_port("AURUM_PUSHGATEWAY_PORT", 59191),
-            webhook_sink=_env_port("AURUM_WEBHOOK_SINK_PORT", 59195),
+            prometheus=settings.prometheus_port,
+            alertmanager=settings.alertmanager_port,
+            pushgateway=settings.pushgateway_port,
+            webhook_sink=settings.webhook_sink_port,
             exporter=settings.ops_exporter_port,
             dlq_sink=settings.dlq_sink_metrics_port,
-            superset=_env_port("AURUM_SUPERSET_PORT", 59188),
-            api=_env_port("AURUM_API_PORT", 8000),
+            superset=settings.superset_port,
+            api=settings.api_port,
             worker=settings.worker_metrics_port,
         )
 
@@ -331,10 +327,10 @@ def _reap(pid: int) -> None:
 def default_stack() -> OpsStack:
     settings = Settings()
     timings = config.Timings(
-        scrape_interval=os.environ.get("AURUM_PROMETHEUS_SCRAPE_INTERVAL", "15s"),
-        evaluation_interval=os.environ.get("AURUM_PROMETHEUS_EVALUATION_INTERVAL", "15s"),
+        scrape_interval=settings.prometheus_scrape_interval,
+        evaluation_interval=settings.prometheus_evaluation_interval,
     )
-    return OpsStack(REPO / "var" / "ops", Ports.from_environment(settings), settings,
+    return OpsStack(REPO / "var" / "ops", Ports.from_settings(settings), settings,
                     timings=timings)  # fmt: skip
 
 

@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="default: http://127.0.0.1:$AURUM_SUPERSET_PORT")
     args = parser.parse_args(argv)
     settings = Settings()
-    url = args.url or f"http://127.0.0.1:{os.environ.get('AURUM_SUPERSET_PORT', '59188')}"
+    url = args.url or f"http://127.0.0.1:{settings.superset_port}"
     client = SupersetClient(url)
     if args.command == "import":
         client.import_dashboard(export_zip(settings))
