@@ -275,6 +275,11 @@ INVALID = [
         "load_growth.0.base_year: must be an integer year",
     ),
     ('{"scenario": {"scenario_id": "s", "iso_codes": ["PJM", "PJM"]}}', "iso_codes.1: duplicate"),
+    # Strings inside the var are not rendered by dbt; the var layer refuses braces anyway.
+    (
+        '{"scenario": {"scenario_id": "s", "location_ids": ["{{ env_var(\'HOME\') }}"]}}',
+        "location_ids.0: braces are not allowed",
+    ),
     ('{"scenario": {"scenario_id": "s", "markets": ["dam"]}}', "markets.0: must be one of"),
 ]
 
