@@ -50,3 +50,11 @@ class Settings(BaseSettings):
     openlineage_file: Path | None = None
     openlineage_url: str | None = None
     openlineage_namespace: str = "aurum"
+
+    # Kafka → Iceberg landing (aurum.iceberg, docs/scale.md): the Iceberg JDBC catalog that
+    # Trino uses, in the PostgreSQL of pg_dsn. Unset, the catalog name and the warehouse
+    # are what scripts/services/trino.sh gives this checkout (aurum_<sha1 of its path>,
+    # file://<checkout>/var/trino/warehouse).
+    trino_iceberg_catalog_name: str | None = None
+    trino_pg_schema: str = "iceberg_catalog"
+    iceberg_warehouse: str | None = None
