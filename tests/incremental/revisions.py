@@ -5,7 +5,7 @@ The samples arrive in three loads, the way a warehouse sees them over days:
 1. every sample except PJM's hourly hub files;
 2. PJM's hourly hub files (new intervals) and a re-load of the MISO real-time file
    (the same file again: its rows get a new load time and replace themselves);
-3. a PJM "final" revision of 3 May (version 2, prices moved by +1.25 $/MWh in the
+3. a PJM "final" revision of 3 May UTC (version 2, prices moved by +1.25 $/MWh in the
    energy component) — months of history older than the newest intervals, so only a
    rebuild by load time (not by interval age) picks it up.
 """
