@@ -45,7 +45,9 @@ def _land(database: Path, paths: list[Path], loaded_at: datetime) -> None:
 
 def _window(target: Path) -> str:
     """The rebuild window of the last fct_lmp build, from dbt's executed SQL."""
-    sql = (target / "compiled" / "aurum" / "models" / "marts" / "market" / "fct_lmp.sql").read_text()
+    sql = (
+        target / "compiled" / "aurum" / "models" / "marts" / "market" / "fct_lmp.sql"
+    ).read_text()
     match = re.search(r"^where (.*)$", sql, re.M)
     assert match, sql[-2000:]
     return match.group(1)

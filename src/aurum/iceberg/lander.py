@@ -47,7 +47,7 @@ from pyiceberg.table import Table
 from aurum.iceberg.catalog import ensure_landing_tables, landing_columns, open_catalog
 from aurum.ingest.decoders import FORMATS
 from aurum.ingest.kafka_landing import decode_message, landing_topics
-from aurum.ingest.landing import arrow_table
+from aurum.ingest.landing import REJECTED_TABLE, arrow_table
 from aurum.seatunnel.avro import SEATUNNEL_TOPIC_PREFIX
 
 OFFSET_PREFIX = "aurum.kafka.offset."
@@ -67,6 +67,7 @@ def committed_offsets(table: Table) -> dict[str, int]:
 class IcebergLandStats:
     messages: int = 0
     rows: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    dead_letters: int = 0  # landed into rejected_rows, counted apart as the DuckDB lander does
     replayed: int = 0  # messages already in their table (offset at or below its property)
     batches: int = 0
     undecodable: int = 0
@@ -197,7 +198,10 @@ class IcebergLander:
             pending[table].origins.append(origin)
         for table in sorted(pending):
             landed, replayed = self._commit(table, pending[table])
-            stats.rows[table] += landed
+            if table == REJECTED_TABLE:
+                stats.dead_letters += landed
+            else:
+                stats.rows[table] += landed
             stats.replayed += replayed
             if landed:
                 stats.files += 1
