@@ -6,6 +6,7 @@ import sys
 
 from benchmarks import (
     api_latency,
+    incremental_lmp,
     ingest_throughput,
     lmp_normalisation,
     scenario_output,
@@ -14,6 +15,7 @@ from benchmarks import (
 
 BENCHMARKS = {
     "lmp_normalisation": lmp_normalisation.main,
+    "incremental_lmp": incremental_lmp.main,
     "ingest_throughput": ingest_throughput.main,
     "scenario_output": scenario_output.main,
     "api_latency": api_latency.main,

@@ -1,0 +1,133 @@
+"""Incremental fct_lmp: one new day on 6 months of history vs a full rebuild (DuckDB).
+
+The landing table is filled with PJM-shaped day-ahead hourly prices (benchmarks.common's
+hub-shape generator) for 13,000 locations over 183 days — 57 M rows — loaded the way a
+warehouse receives them: one file per day, loaded the next morning. Then:
+
+  full rebuild   `dbt run --select fct_lmp --full-refresh` over the 183 days
+  incremental    one more day is loaded, `dbt run --select fct_lmp` (default lookback of
+                 3 hours: it also redoes the day loaded last before it)
+
+Both run on one parsed project (WarmDbt), so the ratio compares builds, not dbt's start.
+The incremental table is checked afterwards: every day present once per location-hour,
+the new day's rows from the new file.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta
+
+import duckdb
+
+from aurum.dbt_runner import PROJECT_DIR, WarmDbt, release_duckdb
+from aurum.ingest.decoders import FORMATS
+from aurum.ingest.land import land_path
+from aurum.ingest.landing import ensure_landing_tables
+from benchmarks.common import PJM_SAMPLE, hub_shape_ctes, timed
+
+WORK = PROJECT_DIR / "benchmarks" / ".work" / "incremental_lmp"
+LOCATIONS = 13_000
+DAYS = 183
+FIRST_DAY = datetime(2025, 1, 1)
+TARGET_RATIO = 0.05
+
+
+def day_sql(day: int, locations: int = LOCATIONS) -> str:
+    """One day's file of generated prices, loaded at 06:00 UTC the next day.
+
+    The hub shapes come from `main.hub_sample`, a copy of the real PJM sample."""
+    start = FIRST_DAY + timedelta(days=day)
+    loaded_at = start + timedelta(days=1, hours=6)
+    shapes = hub_shape_ctes(locations, 24).replace(
+        "from landing.pjm_dataminer_lmp", "from main.hub_sample"
+    )
+    price = f"1 + ({day * 24} + h) % len(hubs.energy)"
+    return f"""
+insert into landing.pjm_dataminer_lmp
+with {shapes}
+select
+    'da_hrl_lmps' as feed,
+    timestamp '{start:%Y-%m-%d %H:%M:%S}' + to_hours(h) as datetime_beginning_utc,
+    timestamp '{start:%Y-%m-%d %H:%M:%S}' + to_hours(h - 5) as datetime_beginning_ept,
+    coalesce(nodes.synthetic_id, hubs.pnode_id) as pnode_id,
+    coalesce('NODE ' || nodes.synthetic_id, hubs.pnode_name) as pnode_name,
+    null, null,
+    case when nodes.synthetic_id is null then 'HUB' else 'GEN' end as type,
+    null,
+    hubs.energy[{price}] as system_energy_price,
+    hubs.energy[{price}] + hubs.congestion[{price}] + basis + hubs.loss[{price}] as total_lmp,
+    hubs.congestion[{price}] + basis as congestion_price,
+    hubs.loss[{price}] as marginal_loss_price,
+    true, 1,
+    'generated_da_hrl_lmps_{start:%Y-%m-%d}.csv', nodes.node_index * 24 + h + 1, 0,
+    timestamp '{loaded_at:%Y-%m-%d %H:%M:%S}'
+from nodes join hubs using (hub_index) cross join hours
+"""
+
+
+def _prepare(database) -> int:
+    with duckdb.connect(str(database)) as conn:
+        ensure_landing_tables(conn, FORMATS)
+        land_path(conn, PJM_SAMPLE)
+        conn.execute("create table main.hub_sample as select * from landing.pjm_dataminer_lmp")
+        conn.execute("delete from landing.pjm_dataminer_lmp")
+        for day in range(DAYS):
+            conn.execute(day_sql(day))
+        return conn.execute("select count(*) from landing.pjm_dataminer_lmp").fetchone()[0]
+
+
+def _add_day(database) -> None:
+    release_duckdb()
+    with duckdb.connect(str(database)) as conn:
+        conn.execute(day_sql(DAYS))
+
+
+def main() -> None:
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    database = WORK / "aurum.duckdb"
+    rows = 0
+
+    def prepare() -> None:
+        nonlocal rows
+        rows = _prepare(database)
+
+    timed("generate landing", prepare)
+    print(f"  landing rows: {rows:,} ({LOCATIONS:,} locations x {DAYS} days x 24 hours)")
+
+    dbt = WarmDbt(target="duckdb", duckdb_path=database, work_dir=WORK)
+    dbt.invoke(["seed", "--select", "iso_nodes"])
+    dbt.invoke(["snapshot"])
+    dbt.invoke(["run", "--select", "+fct_lmp", "--exclude", "fct_lmp", "tag:test_fixture"])
+    full = timed(
+        "full rebuild (183 days)",
+        lambda: dbt.invoke(["run", "--select", "fct_lmp", "--full-refresh"]),
+    )
+    _add_day(database)
+    incremental = timed("incremental (+1 day)", lambda: dbt.invoke(["run", "--select", "fct_lmp"]))
+
+    with duckdb.connect(str(database)) as conn:
+        total, keys, days, new_day = conn.execute(
+            f"""
+            select
+                count(*),
+                count(distinct (location_id, interval_start_utc)),
+                count(distinct cast(interval_start_utc as date)),
+                count(*) filter (where source_file =
+                    'generated_da_hrl_lmps_{FIRST_DAY + timedelta(days=DAYS):%Y-%m-%d}.csv')
+            from market.fct_lmp
+            """
+        ).fetchone()
+    expected = LOCATIONS * 24 * (DAYS + 1)
+    if not (total == keys == expected and days == DAYS + 1 and new_day == LOCATIONS * 24):
+        raise SystemExit(
+            f"incremental fct_lmp is wrong: {total:,} rows, {keys:,} keys, {days} days, "
+            f"{new_day:,} new-day rows; expected {expected:,}"
+        )
+    print(f"  fct_lmp after the incremental build: {total:,} rows, {days} days, checked")
+    ratio = incremental / full
+    verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
+    print(
+        f"  ratio incremental / full rebuild: {ratio:6.3f}x ({verdict} the {TARGET_RATIO}x target)"
+    )
