@@ -2,7 +2,8 @@
 
 The samples arrive in three loads, the way a warehouse sees them over days:
 
-1. every sample except PJM's hourly hub files;
+1. every sample except PJM's hourly hub files and the large MISO day-ahead report (129 k
+   rows that only add time);
 2. PJM's hourly hub files (new intervals) and a re-load of the MISO real-time file
    (the same file again: its rows get a new load time and replace themselves);
 3. a PJM "final" revision of 3 May UTC (version 2, prices moved by +1.25 $/MWh in the
@@ -22,12 +23,17 @@ SAMPLES = PROJECT_DIR / "sample_data"
 ISONE_FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "isone"
 PJM_HOURLY = sorted((SAMPLES / "pjm").glob("*_hrl_lmps_hubs_*.csv"))
 MISO_RT = SAMPLES / "miso" / "20260926_rt_lmp_final.csv"
+MISO_DA = SAMPLES / "miso" / "20110716_da_lmp.csv"
 REVISED_DAY = "5/3/2025"
 REVISED_NAME = "rt_hrl_lmps_hubs_2025-05-03_final.csv"
 
 
 def first_load() -> list[Path]:
-    files = [p for p in sorted(SAMPLES.rglob("*")) if p.is_file() and p not in PJM_HOURLY]
+    files = [
+        p
+        for p in sorted(SAMPLES.rglob("*"))
+        if p.is_file() and p not in PJM_HOURLY and p != MISO_DA
+    ]
     return [*files, *sorted(p for p in ISONE_FIXTURES.rglob("*") if p.is_file())]
 
 

@@ -50,15 +50,9 @@ FCT_COLUMNS = """
 """
 
 
-MISO_DA = revisions.SAMPLES / "miso" / "20110716_da_lmp.csv"  # 129 k of the samples' rows
-
-
 def _lmp_files() -> list[Path]:
-    """Every LMP sample but the largest (kept out for time: the path is the same)."""
     files = []
     for path in [*revisions.first_load(), *revisions.PJM_HOURLY]:
-        if path == MISO_DA:
-            continue
         try:
             source_format = format_for(path.name)
         except LookupError:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from pathlib import Path
 
 import pyarrow as pa
 from pyiceberg.catalog.sql import SqlCatalog
 from pyiceberg.table import Table
 
-from aurum.dbt_runner import PROJECT_DIR
 from aurum.ingest.formats import PROVENANCE_COLUMNS, SourceFormat
 from aurum.ingest.landing import LANDING_SCHEMA, REJECTED_COLUMNS, REJECTED_TABLE, arrow_table
 from aurum.settings import Settings
@@ -24,6 +24,9 @@ from aurum.settings import Settings
 # statistics of each file, so string columns that identify rows keep full statistics
 # (Iceberg truncates strings to 16 characters by default, and landing file names share
 # long prefixes).
+# The checkout (not aurum.dbt_runner's PROJECT_DIR: importing dbt costs the lander seconds).
+CHECKOUT = Path(__file__).resolve().parents[3]
+
 LANDING_TABLE_PROPERTIES = {
     "write.parquet.compression-codec": "zstd",
     "write.metadata.metrics.column._source_file": "full",
@@ -34,11 +37,11 @@ def catalog_name(settings: Settings) -> str:
     if settings.trino_iceberg_catalog_name:
         return settings.trino_iceberg_catalog_name
     # The same default as scripts/services/trino.sh: one catalog per checkout.
-    return "aurum_" + hashlib.sha1(str(PROJECT_DIR).encode()).hexdigest()[:8]
+    return "aurum_" + hashlib.sha1(str(CHECKOUT).encode()).hexdigest()[:8]
 
 
 def warehouse(settings: Settings) -> str:
-    return settings.iceberg_warehouse or f"file://{PROJECT_DIR}/var/trino/warehouse"
+    return settings.iceberg_warehouse or f"file://{CHECKOUT}/var/trino/warehouse"
 
 
 def open_catalog(settings: Settings | None = None) -> SqlCatalog:
