@@ -34,7 +34,7 @@ LOCATIONS = 13_000
 DAYS = 183
 FIRST_DAY = datetime(2025, 1, 1)
 TARGET_RATIO = 0.05
-MEMORY_LIMIT = "6GB"
+MEMORY_LIMIT = "10GB"
 
 
 def day_sql(day: int, locations: int = LOCATIONS) -> str:
