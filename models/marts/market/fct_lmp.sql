@@ -29,4 +29,3 @@ select
     loaded_at
 from {{ ref('int_lmp__enriched') }}
 where {{ aurum.incremental_window(ref('int_lmp__unioned'), 'interval_start_utc') }}
-{{ aurum.storage_order(['interval_start_utc']) }}
