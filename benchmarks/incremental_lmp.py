@@ -4,7 +4,9 @@ The landing table is filled with PJM-shaped day-ahead hourly prices (benchmarks.
 hub-shape generator) for 13,000 locations over 183 days — 57 M rows — loaded the way a
 warehouse receives them: one file per day, loaded the next morning. Then:
 
-  full rebuild   `dbt run --select fct_lmp --full-refresh` over the 183 days
+  full rebuild   fct_lmp built from nothing over the 183 days, one month's window per
+                 `dbt run` (a single --full-refresh statement of 57 M rows runs out of
+                 memory in DuckDB at 12 GB; docs/scale.md)
   incremental    one more day is loaded, `dbt run --select fct_lmp` (default lookback of
                  3 hours: it also redoes the day loaded last before it)
 
@@ -34,7 +36,7 @@ LOCATIONS = 13_000
 DAYS = 183
 FIRST_DAY = datetime(2025, 1, 1)
 TARGET_RATIO = 0.05
-MEMORY_LIMIT = "10GB"
+MEMORY_LIMIT = "12GB"
 
 
 def day_sql(day: int, locations: int = LOCATIONS) -> str:
@@ -105,6 +107,33 @@ def _prepare(database: Path) -> int:
         return conn.execute("select count(*) from landing.pjm_dataminer_lmp").fetchone()[0]
 
 
+MONTH_ENDS = [FIRST_DAY + timedelta(days=d) for d in (31, 59, 90, 120, 151, DAYS)]
+
+
+def _stash_after(database: Path, day: datetime) -> None:
+    """Move the landing rows of intervals from `day` on aside, to be loaded later."""
+    release_duckdb()
+    with duckdb.connect(str(database)) as conn:
+        conn.execute(
+            "create table main.stash as select * from landing.pjm_dataminer_lmp "
+            f"where datetime_beginning_utc >= timestamp '{day:%Y-%m-%d}'"
+        )
+        conn.execute(
+            "delete from landing.pjm_dataminer_lmp "
+            f"where datetime_beginning_utc >= timestamp '{day:%Y-%m-%d}'"
+        )
+
+
+def _unstash_until(database: Path, day: datetime) -> None:
+    release_duckdb()
+    with duckdb.connect(str(database)) as conn:
+        condition = f"datetime_beginning_utc < timestamp '{day:%Y-%m-%d}'"
+        conn.execute(
+            f"insert into landing.pjm_dataminer_lmp select * from main.stash where {condition}"
+        )
+        conn.execute(f"delete from main.stash where {condition}")
+
+
 def _add_day(database) -> None:
     release_duckdb()
     with duckdb.connect(str(database)) as conn:
@@ -127,6 +156,8 @@ def main() -> None:
 
     # A cap below the machine's 24 GiB (others share it): the full rebuild spills instead.
     os.environ["AURUM_DUCKDB_MEMORY_LIMIT"] = MEMORY_LIMIT
+    # One DuckDB thread: the dedup window's per-thread state is what overflowed 10 GB.
+    os.environ["AURUM_DUCKDB_THREADS"] = "1"
 
     def dbt(*args: str) -> None:
         run_dbt([*args, "--quiet"], duckdb_path=database, target_path=WORK / "target")
@@ -135,9 +166,21 @@ def main() -> None:
     dbt("seed", "--select", "iso_nodes")
     dbt("snapshot")
     dbt("run", "--select", "+fct_lmp", "--exclude", "fct_lmp", "tag:test_fixture")
-    full = timed(
-        "full rebuild (183 days)", lambda: dbt("run", "--select", "fct_lmp", "--full-refresh")
-    )
+
+    # The history arrives month by month and fct_lmp is built after each month: a
+    # single-statement --full-refresh of all 183 days runs out of memory in DuckDB here
+    # (the revision window over 57 M rows needs more than 12 GB, docs/scale.md), so the
+    # full rebuild is measured the way this machine can do it: every month's window.
+    _stash_after(database, MONTH_ENDS[0])
+    full = 0.0
+    for number, month_end in enumerate(MONTH_ENDS):
+        if number:
+            _unstash_until(database, month_end)
+        full += timed(
+            f"rebuild, month {number + 1} of {len(MONTH_ENDS)}",
+            lambda: dbt("run", "--select", "fct_lmp"),
+        )
+    print(f"  {'full rebuild (183 days)':<34} {full:8.2f} s")
     _add_day(database)
     incremental = timed("incremental (+1 day)", lambda: dbt("run", "--select", "fct_lmp"))
 
