@@ -1,0 +1,148 @@
+"""Drive the real Airflow of scripts/services/airflow.sh from tests: `airflow dags test`
+as a subprocess in the Airflow environment, run states read from its metadata database.
+
+The tests' Airflow keeps its own home (var/airflow-test) and metadata database
+(`airflow_test` in the local PostgreSQL), so a `make airflow` scheduler never picks up
+the runs a test creates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from confluent_kafka import Consumer
+
+from aurum.dbt_runner import PROJECT_DIR
+from aurum.settings import Settings
+
+AIRFLOW_SH = PROJECT_DIR / "scripts" / "services" / "airflow.sh"
+TEST_HOME = PROJECT_DIR / "var" / "airflow-test"
+TEST_DB = "airflow_test"
+
+
+@dataclass
+class DagTest:
+    dag_id: str
+    returncode: int
+    output: str
+    run_id: str | None
+    state: str | None
+    tasks: dict[str, str] = field(default_factory=dict)  # task_id (or id[index]) -> state
+    tries: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def explain(self) -> str:
+        return f"{self.dag_id}: run {self.state}, tasks {self.tasks}\n{self.output[-6000:]}"
+
+
+class Airflow:
+    """The Airflow CLI with the tests' home and database; `init` once per session."""
+
+    def __init__(self, home: Path = TEST_HOME, database: str = TEST_DB):
+        self.home = home
+        self.database = database
+        self.env = {
+            **os.environ,
+            "AURUM_AIRFLOW_HOME": str(home),
+            "AURUM_AIRFLOW_DB": database,
+            # Fast retries for tests; the back-off is still exponential.
+            "AURUM_AIRFLOW_RETRIES": "1",
+            "AURUM_AIRFLOW_RETRY_DELAY_SECONDS": "1",
+        }
+        self.env.pop("AURUM_AIRFLOW_SQL_ALCHEMY_CONN", None)
+
+    def init(self) -> None:
+        subprocess.run([str(AIRFLOW_SH), "init"], env=self.env, check=True, timeout=1800)
+
+    def metadata(self) -> psycopg.Connection:
+        return psycopg.connect(Settings().pg_dsn, dbname=self.database, autocommit=True)
+
+    def dags_test(
+        self,
+        dag_id: str,
+        conf: dict | None = None,
+        *,
+        env: dict[str, str] | None = None,
+        dag_file: str | None = None,
+        timeout: float = 600,
+    ) -> DagTest:
+        args = [str(AIRFLOW_SH), *os.environ.get("DBG_PREFIX", "run").split(), "dags", "test", dag_id]
+        if conf is not None:
+            args += ["-c", json.dumps(conf)]
+        if dag_file:
+            args += ["-f", str(PROJECT_DIR / "orchestration" / dag_file)]
+        started = time.monotonic()
+        with self.metadata() as conn:
+            last = conn.execute(
+                "select coalesce(max(id), 0) from dag_run where dag_id = %s", (dag_id,)
+            ).fetchone()[0]
+        proc = subprocess.run(
+            args,
+            env={**self.env, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        result = DagTest(
+            dag_id, proc.returncode, proc.stdout + proc.stderr, None, None,
+            seconds=time.monotonic() - started,
+        )  # fmt: skip
+        with self.metadata() as conn:
+            row = conn.execute(
+                "select run_id, state from dag_run where dag_id = %s and id > %s "
+                "order by id desc limit 1",
+                (dag_id, last),
+            ).fetchone()
+            if row:
+                result.run_id, result.state = row
+                for task_id, index, state, tries in conn.execute(
+                    "select task_id, map_index, state, try_number from task_instance "
+                    "where dag_id = %s and run_id = %s",
+                    (dag_id, result.run_id),
+                ):
+                    name = task_id if index < 0 else f"{task_id}[{index}]"
+                    result.tasks[name] = state
+                    result.tries[name] = tries
+        return result
+
+    def python(self, code: str, *, env: dict[str, str] | None = None, timeout: float = 300):
+        """Run Python code in the Airflow environment, configured as airflow.sh configures it."""
+        return subprocess.run(
+            [str(AIRFLOW_SH), "python", "-c", code],
+            env={**self.env, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+
+def consume(topic: str, group: str, *, idle_seconds: float = 5.0, timeout: float = 60.0) -> list:
+    """Every message of `topic` after `group`'s committed offsets, until the topic is idle."""
+    consumer = Consumer(
+        {
+            "bootstrap.servers": Settings().kafka_bootstrap,
+            "group.id": group,
+            "enable.auto.commit": False,
+            "auto.offset.reset": "earliest",
+        }
+    )
+    consumer.subscribe([topic])
+    messages = []
+    deadline = time.monotonic() + timeout
+    quiet_since = time.monotonic()
+    try:
+        while time.monotonic() < deadline and time.monotonic() - quiet_since < idle_seconds:
+            message = consumer.poll(0.5)
+            if message is None or message.error():
+                continue
+            messages.append(message)
+            quiet_since = time.monotonic()
+    finally:
+        consumer.close()
+    return messages
