@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Apache Airflow 3.3 for the DAGs in orchestration/, in its own locked environment.
 #
-#   scripts/services/airflow.sh install|init|up|down|status|run ARGS...|python ARGS...|login
+#   scripts/services/airflow.sh install|init|up|down|status|run ARGS...|python ARGS...|login|chromium
 #
 # install  uv sync of orchestration/env (its own uv.lock: Airflow, cosmos, the OpenLineage
 #          provider and this checkout's aurum, editable) into .cache/airflow/venv, with
@@ -16,6 +16,7 @@
 # run      any `airflow` command with this environment (e.g. run dags test ingest_nyiso_pal)
 # python   the Airflow environment's Python with the same configuration (tests use it)
 # login    prints the UI address, user and password
+# chromium installs Debian's chromium if missing (the UI screenshot test) and prints its path
 #
 # Environment: AURUM_AIRFLOW_PORT (58380), AURUM_AIRFLOW_HOME (var/airflow),
 # AURUM_AIRFLOW_DB (airflow: the database in the local PostgreSQL),
@@ -222,8 +223,14 @@ cmd_status() {
 	return "$rc"
 }
 
+# Headless Chromium (Debian's) for the tests that look at the UI; prints its path.
+cmd_chromium() {
+	ensure_debs chromium
+	command -v chromium
+}
+
 case "${1:-}" in
-install | init | up | down | status) "cmd_$1" ;;
+install | init | up | down | status | chromium) "cmd_$1" ;;
 login)
 	airflow_env
 	cmd_login
@@ -236,5 +243,5 @@ run | python)
 	[[ $command == run ]] && exec "$AIRFLOW" "$@"
 	exec "$VENV/bin/python" "$@"
 	;;
-*) die "usage: $0 install|init|up|down|status|run ARGS...|python ARGS...|login" ;;
+*) die "usage: $0 install|init|up|down|status|run ARGS...|python ARGS...|login|chromium" ;;
 esac

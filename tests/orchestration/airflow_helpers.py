@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import psycopg
 from confluent_kafka import Consumer
 
 from aurum.dbt_runner import PROJECT_DIR
+from aurum.devstack import free_port
 from aurum.settings import Settings
 
 AIRFLOW_SH = PROJECT_DIR / "scripts" / "services" / "airflow.sh"
@@ -70,13 +73,16 @@ class Airflow:
         *,
         env: dict[str, str] | None = None,
         dag_file: str | None = None,
+        mark_success: str | None = None,
         timeout: float = 600,
     ) -> DagTest:
-        args = [str(AIRFLOW_SH), *os.environ.get("DBG_PREFIX", "run").split(), "dags", "test", dag_id]
+        args = [str(AIRFLOW_SH), "run", "dags", "test", dag_id]
         if conf is not None:
             args += ["-c", json.dumps(conf)]
-        if dag_file:
+        if dag_file:  # parse only this file
             args += ["-f", str(PROJECT_DIR / "orchestration" / dag_file)]
+        if mark_success:  # tasks matching this regex are marked successful, not run
+            args += ["--mark-success-pattern", mark_success]
         started = time.monotonic()
         with self.metadata() as conn:
             last = conn.execute(
@@ -120,6 +126,62 @@ class Airflow:
             text=True,
             timeout=timeout,
         )
+
+
+class ApiServer:
+    """`airflow api-server` on a free loopback port for the tests' Airflow, every visitor an
+    admin (SimpleAuthManager's all-admins mode: no login page between Chromium and the UI)."""
+
+    def __init__(self, airflow: Airflow, log_path: Path):
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **airflow.env,
+            "AURUM_AIRFLOW_PORT": str(self.port),
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+        }
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> ApiServer:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [str(AIRFLOW_SH), "run", "api-server", "--port", str(self.port), "-H", "127.0.0.1"],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"api-server exited:\n{self.log_path.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{self.base_url}/api/v2/monitor/health", timeout=2).is_success:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"api-server not healthy:\n{self.log_path.read_text()[-3000:]}")
+
+    def __exit__(self, *exc_info) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def chromium(url: str, user_data_dir: Path, *args: str, timeout: float = 120) -> str:
+    """Headless Chromium (the flags the project's pages are tested with) on `url`."""
+    binary = subprocess.run(
+        [str(AIRFLOW_SH), "chromium"], capture_output=True, text=True, check=True, timeout=900
+    ).stdout.strip().splitlines()[-1]
+    command = [
+        binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        f"--user-data-dir={user_data_dir}", "--virtual-time-budget=20000", *args, url,
+    ]  # fmt: skip
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout).stdout
 
 
 def consume(topic: str, group: str, *, idle_seconds: float = 5.0, timeout: float = 60.0) -> list:
