@@ -46,8 +46,8 @@ demo: setup
 	$(BIN)/aurum-summary --database $(DEMO_DB)
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts orchestration
+	$(BIN)/ruff format --check src tests benchmarks scripts orchestration
 	AURUM_DUCKDB_PATH=.cache/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt macros analyses snapshots
 
 # Integration tests talk to the real local services, started (idempotently) first.

@@ -27,7 +27,7 @@ from aurum.dbt_runner import PROJECT_DIR
 from aurum.ingest.sources import SOURCES
 
 sys.path.insert(0, str(PROJECT_DIR / "tests"))  # the replay server lives with the tests
-from replay.server import ReplayServer  # noqa: E402
+from replay.server import ReplayServer
 
 AIRFLOW_SH = PROJECT_DIR / "scripts" / "services" / "airflow.sh"
 SOURCE = SOURCES["pjm_da_hrl_lmps"]
@@ -38,7 +38,11 @@ STAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)Z \[\w+\s*\] (.*)$")
 
 def _day_body() -> bytes:
     """The export's rows for DAY (EPT), as Data Miner answers a one-day query."""
-    header, *lines = (PROJECT_DIR / "sample_data/pjm/da_hrl_lmps_hubs_2025-05-01_to_05-10.csv").read_text().splitlines(True)
+    header, *lines = (
+        (PROJECT_DIR / "sample_data/pjm/da_hrl_lmps_hubs_2025-05-01_to_05-10.csv")
+        .read_text()
+        .splitlines(True)
+    )
     wanted = f"{DAY.month}/{DAY.day}/{DAY.year} "
     return (header + "".join(x for x in lines if x.split(",")[1].startswith(wanted))).encode()
 
@@ -65,7 +69,9 @@ def _breakdown(started: float, ended: float, output: str) -> dict[str, float]:
     parts["DAG parse + serialise to the DB"] = created - parse
     last = created
     for task in ("plan_window", "ingest_window"):
-        begin = _first(stamps, f"[DAG TEST] running task <TaskInstance: ingest_{SOURCE.name}.{task}")
+        begin = _first(
+            stamps, f"[DAG TEST] running task <TaskInstance: ingest_{SOURCE.name}.{task}"
+        )
         running = _first(stamps, "Task started", begin)
         end = _first(stamps, f"[DAG TEST] end task task_id={task}")
         parts[f"{task}: scheduling + start-up"] = (begin - last) + (running - begin)
@@ -106,7 +112,9 @@ def main() -> None:
             )  # fmt: skip
             airflow.append(time.perf_counter() - start)
             if "state=success" not in proc.stdout + proc.stderr:
-                raise SystemExit(f"the DAG run did not succeed:\n{(proc.stdout + proc.stderr)[-4000:]}")
+                raise SystemExit(
+                    f"the DAG run did not succeed:\n{(proc.stdout + proc.stderr)[-4000:]}"
+                )
             parts.append(_breakdown(started, time.time(), proc.stdout + proc.stderr))
 
     d, a = statistics.median(direct), statistics.median(airflow)

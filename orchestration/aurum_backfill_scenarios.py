@@ -31,9 +31,8 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from airflow.sdk import DAG, Param, get_current_context, task
-
 import dag_common as common
+from airflow.sdk import DAG, Param, get_current_context, task
 
 # Parameter -> the variable it replaces for one run.
 OVERRIDES = {

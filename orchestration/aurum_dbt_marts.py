@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dag_common as common
 from airflow.sdk import DAG, AssetAny, Param, get_current_context, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
-import dag_common as common
 from aurum.dbt_runner import PROJECT_DIR
 from aurum.settings import Settings
 
@@ -81,7 +81,9 @@ def land_from_kafka() -> dict:
             group_id=params["landing_group"],
             on_batch=lambda s: print(f"batch {s.batches} committed: {s.messages} messages"),
         ).run(idle_seconds=float(params["idle_seconds"]))
-    print(f"landed {stats.messages} messages; {dict(stats.rows)}; {stats.dead_letters} dead letters")
+    print(
+        f"landed {stats.messages} messages; {dict(stats.rows)}; {stats.dead_letters} dead letters"
+    )
     return {"messages": stats.messages, "dead_letters": stats.dead_letters}
 
 

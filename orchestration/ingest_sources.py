@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from airflow.sdk import DAG, Param, get_current_context, task
-
 import dag_common as common
+from airflow.sdk import DAG, Param, get_current_context, task
 
 
 def _end_of_day(day: date) -> datetime:
@@ -84,11 +83,11 @@ def ingest_window(source_name: str, plan: dict) -> list[dict]:
         with HttpFetcher() as fetcher, connect(settings.pg_dsn) as conn:
             current = get_watermark(conn, source_name, key)
             for day in days:
-                # Finished by an earlier try of this run: the watermark moved past it.
-                if current and (before is None or _end_of_day(day) > before):
-                    if _end_of_day(day) <= current:
-                        print(f"{day}: done by an earlier try of this run; skipped")
-                        continue
+                # Finished by an earlier try of this run: this run moved the watermark past it.
+                done_here = before is None or _end_of_day(day) > before
+                if current and done_here and _end_of_day(day) <= current:
+                    print(f"{day}: done by an earlier try of this run; skipped")
+                    continue
                 result = ingest_day(
                     source,
                     day,

@@ -19,9 +19,8 @@ docs/seatunnel.md).
 
 from __future__ import annotations
 
-from airflow.sdk import DAG, Param, get_current_context, task
-
 import dag_common as common
+from airflow.sdk import DAG, Param, get_current_context, task
 
 TEMPLATE = "iso_lmp_kafka_to_timescale"
 

@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import uuid
 
-from airflow.sdk import DAG, Param, get_current_context, task
-
 import dag_common as common
+from airflow.sdk import DAG, Param, get_current_context, task
 
 WATERMARK_SOURCE = "scenario_output"
 
@@ -183,7 +182,9 @@ with DAG(
     tags=["aurum", "scenarios"],
     params={
         "tenant_id": Param("", type="string", description="the run's tenant"),
-        "run_id": Param("", type="string", description="the run id POST /v1/scenarios/{id}/run returned"),
+        "run_id": Param(
+            "", type="string", description="the run id POST /v1/scenarios/{id}/run returned"
+        ),
     },
 ) as dag:
     loaded = load_run()

@@ -99,6 +99,9 @@ airflow_env() {
 	# project is the repository root: where cosmos hashes the project for its caches, the
 	# folders that are not dbt's (a 600 MB venv among them) stay out of the hash.
 	export DBT_PROFILES_DIR="$REPO_ROOT"
+	# No usage telemetry leaves the machine (cosmos reports to Scarf, dbt to its tracker).
+	export AIRFLOW__COSMOS__ENABLE_TELEMETRY=False DO_NOT_TRACK=true SCARF_ANALYTICS=false
+	export DBT_SEND_ANONYMOUS_USAGE_STATS=False
 	export AIRFLOW__COSMOS__CACHE_DIR="$AURUM_AIRFLOW_HOME/cosmos"
 	export AIRFLOW__COSMOS__PROJECT_HASH_EXCLUDED_DIRS=".venv,.cache,var,data,src,scripts,docs,orchestration,sample_data,benchmarks,api,examples,schemas,postgres,ingest,.ruff_cache,.pytest_cache,__pycache__"
 	export PATH="$VENV/bin:$PATH"

@@ -173,9 +173,13 @@ class ApiServer:
 
 def chromium(url: str, user_data_dir: Path, *args: str, timeout: float = 120) -> str:
     """Headless Chromium (the flags the project's pages are tested with) on `url`."""
-    binary = subprocess.run(
-        [str(AIRFLOW_SH), "chromium"], capture_output=True, text=True, check=True, timeout=900
-    ).stdout.strip().splitlines()[-1]
+    binary = (
+        subprocess.run(
+            [str(AIRFLOW_SH), "chromium"], capture_output=True, text=True, check=True, timeout=900
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     command = [
         binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-
 from airflow_helpers import ApiServer, chromium
 
 from aurum.dbt_runner import PROJECT_DIR
@@ -34,7 +33,9 @@ def warehouse(demo_warehouse_path, tmp_path_factory):
     require_kafka()
     database = copy_warehouse(demo_warehouse_path, tmp_path_factory.mktemp("dbt_marts"))
     with duckdb.connect(str(database)) as conn:
-        expected = {t: conn.execute(f"select count(*) from market.{t}").fetchone()[0] for t in MARTS}
+        expected = {
+            t: conn.execute(f"select count(*) from market.{t}").fetchone()[0] for t in MARTS
+        }
         for table in MARTS:
             conn.execute(f"drop table market.{table}")
     return database, expected

@@ -118,5 +118,7 @@ def test_a_day_failing_with_http_500_keeps_the_watermark_and_dead_letters(airflo
         if letter["source"] == SOURCE.name and letter["source_file"] == "da_hrl_lmps_2025-05-05.csv"
     ]
     assert len(ours) == 2, letters  # one per try
-    assert {(letter["stage"], letter["error_class"]) for letter in ours} == {("fetch", "FetchError")}
+    assert {(letter["stage"], letter["error_class"]) for letter in ours} == {
+        ("fetch", "FetchError")
+    }
     assert "HTTP 500" in ours[0]["error_message"]
