@@ -128,6 +128,36 @@ class Airflow:
         )
 
 
+# The UI keeps the chosen DAG view (grid or graph) in the browser's localStorage. A page on
+# the API server's own origin (an Airflow plugin app, test-only) sets it to "graph" and
+# then opens the page asked for, with the named task groups expanded:
+# /aurum-test/graph?dag=<dag>&groups=<group,…>&next=/dags/<dag>/runs/<run>.
+VIEW_PLUGIN = """
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from airflow.plugins_manager import AirflowPlugin
+
+app = FastAPI()
+
+
+@app.get("/graph", response_class=HTMLResponse)
+def graph(next: str, dag: str, groups: str = "") -> str:
+    if not next.startswith("/dags/"):
+        return "no"
+    opened = [g for g in groups.split(",") if g]
+    return (
+        "<script>localStorage.setItem('default_dag_view', JSON.stringify('graph'));"
+        f"localStorage.setItem({dag + '/open-groups'!r}, JSON.stringify({opened!r}));"
+        f"location.replace({next!r});</script>"
+    )
+
+
+class AurumTestViews(AirflowPlugin):
+    name = "aurum_test_views"
+    fastapi_apps = [{"app": app, "url_prefix": "/aurum-test", "name": "aurum test views"}]
+"""
+
+
 class ApiServer:
     """`airflow api-server` on a free loopback port for the tests' Airflow, every visitor an
     admin (SimpleAuthManager's all-admins mode: no login page between Chromium and the UI)."""
@@ -135,10 +165,14 @@ class ApiServer:
     def __init__(self, airflow: Airflow, log_path: Path):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        plugins = log_path.parent / "plugins"
+        plugins.mkdir(exist_ok=True)
+        (plugins / "aurum_test_views.py").write_text(VIEW_PLUGIN)
         self.env = {
             **airflow.env,
             "AURUM_AIRFLOW_PORT": str(self.port),
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(plugins),
         }
         self.log_path = log_path
         self.process: subprocess.Popen | None = None

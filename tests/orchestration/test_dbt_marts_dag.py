@@ -5,6 +5,8 @@ it, is photographed in headless Chromium (docs/orchestration.md shows the pictur
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import duckdb
 import pytest
 from airflow_helpers import ApiServer, chromium
@@ -100,7 +102,10 @@ def test_the_ui_draws_the_run_graph(airflow, tmp_path):
     shot = SCREENSHOTS / "airflow-aurum-dbt-marts-graph.png"
     shot.unlink(missing_ok=True)
     with ApiServer(airflow, tmp_path / "api-server.log") as server:
-        url = f"{server.base_url}/dags/{DAG_ID}/runs/{RUNS['success']}?dag_view=graph"
+        page = f"/dags/{DAG_ID}/runs/{RUNS['success']}"
+        url = f"{server.base_url}/aurum-test/graph?" + urlencode(
+            {"dag": DAG_ID, "groups": "dbt", "next": page}
+        )
         dom = chromium(url, tmp_path / "chromium-dom", "--dump-dom")
         chromium(url, tmp_path / "chromium-png", f"--screenshot={shot}", "--window-size=1600,1000")
     # The graph is drawn from the API: the task nodes are in the rendered page.
