@@ -167,7 +167,7 @@ dbt_manifest() {
 pidfile() { echo "$RUN_DIR/$1.pid"; }
 
 health() {
-	curl -fsS "http://127.0.0.1:$AURUM_AIRFLOW_PORT/api/v2/monitor/health" 2>/dev/null
+	curl -fsS "http://127.0.0.1:$AURUM_AIRFLOW_PORT/api/v2/monitor/health" >/dev/null 2>&1
 }
 
 cmd_login() {
