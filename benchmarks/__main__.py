@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from benchmarks import (
+    airflow_ingestion,
     api_latency,
     incremental_lmp,
     ingest_throughput,
@@ -20,6 +21,7 @@ BENCHMARKS = {
     "scenario_output": scenario_output.main,
     "api_latency": api_latency.main,
     "scenario_run_latency": scenario_run_latency.main,
+    "airflow_ingestion": airflow_ingestion.main,
 }
 
 

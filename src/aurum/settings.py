@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     openlineage_file: Path | None = None
     openlineage_url: str | None = None
     openlineage_namespace: str = "aurum"
+
+    # Orchestration (orchestration/, docs/orchestration.md). AURUM_BACKFILL_DAYS is the
+    # default window of the ingestion DAGs (aurum-backfill reads the same variable);
+    # AURUM_BACKFILL_HISTORY_LIMIT caps every window. Airflow task retries back off
+    # exponentially from AURUM_AIRFLOW_RETRY_DELAY_SECONDS.
+    backfill_days: int = Field(7, ge=1)
+    backfill_history_limit: int = Field(30, ge=1)
+    airflow_retries: int = Field(2, ge=0)
+    airflow_retry_delay_seconds: float = Field(60.0, gt=0)
 
     # --- Ops (docs/operations.md): dead-letter triage in ClickHouse, metrics, alerts ---
     # ClickHouse over its native protocol (clickhouse-driver); the local server is
