@@ -7,6 +7,7 @@ import sys
 from benchmarks import (
     airflow_ingestion,
     api_latency,
+    incremental_lmp,
     ingest_throughput,
     lmp_normalisation,
     scenario_output,
@@ -15,6 +16,7 @@ from benchmarks import (
 
 BENCHMARKS = {
     "lmp_normalisation": lmp_normalisation.main,
+    "incremental_lmp": incremental_lmp.main,
     "ingest_throughput": ingest_throughput.main,
     "scenario_output": scenario_output.main,
     "api_latency": api_latency.main,

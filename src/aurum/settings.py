@@ -87,3 +87,11 @@ class Settings(BaseSettings):
     webhook_sink_port: int = 59195
     superset_port: int = 59188
     api_port: int = 8000
+
+    # Kafka → Iceberg landing (aurum.iceberg, docs/scale.md): the Iceberg JDBC catalog that
+    # Trino uses, in the PostgreSQL of pg_dsn. Unset, the catalog name and the warehouse
+    # are what scripts/services/trino.sh gives this checkout (aurum_<sha1 of its path>,
+    # file://<checkout>/var/trino/warehouse).
+    trino_iceberg_catalog_name: str | None = None
+    trino_pg_schema: str = "iceberg_catalog"
+    iceberg_warehouse: str | None = None
