@@ -17,6 +17,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 include make/services.mk
 include make/trino.mk
 include make/seatunnel.mk
+include make/airflow.mk
 include make/ops.mk
 
 help:
@@ -25,6 +26,7 @@ help:
 	@echo "make bench  benchmarks (not part of make test; they start the local services)"
 	@echo "make serve  the scenario API + worker on the demo warehouse (docs/api.md)"
 	@echo "make up | down | services-status   local PostgreSQL, Redis, Kafka (docs/services.md)"
+	@echo "make airflow | airflow-down   Airflow UI + scheduler with the DAGs of orchestration/ (docs/orchestration.md)"
 	@echo "make ops-up | ops-down | ops-status dead-letter triage and alerts (docs/operations.md)"
 
 $(UV):
@@ -46,8 +48,8 @@ demo: setup
 	$(BIN)/aurum-summary --database $(DEMO_DB)
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts orchestration
+	$(BIN)/ruff format --check src tests benchmarks scripts orchestration
 	AURUM_DUCKDB_PATH=.cache/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt macros analyses snapshots
 
 # Integration tests talk to the real local services, started (idempotently) first.
