@@ -17,12 +17,14 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 include make/services.mk
 include make/trino.mk
 include make/seatunnel.mk
+include make/report.mk
 
 help:
 	@echo "make demo   install, land the bundled real samples, dbt build on DuckDB, print a summary"
 	@echo "make test   install, lint (ruff, sqlfluff), run every test (unit + integration)"
 	@echo "make bench  benchmarks (not part of make test; they start the local services)"
 	@echo "make serve  the scenario API + worker on the demo warehouse (docs/api.md)"
+	@echo "make report Elementary, great-expectations Data Docs and dbt docs of the demo warehouse (docs/data-quality.md)"
 	@echo "make up | down | services-status   local PostgreSQL, Redis, Kafka (docs/services.md)"
 
 $(UV):
@@ -39,7 +41,8 @@ setup: $(VENV)/.synced
 demo: setup
 	rm -f $(DEMO_DB)
 	$(BIN)/aurum-land --database $(DEMO_DB) sample_data
-	AURUM_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --exclude tag:test_fixture --quiet
+	AURUM_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --exclude tag:test_fixture --quiet \
+		--vars "{aurum_elementary: $(ELEMENTARY_ON)}"
 	@echo
 	$(BIN)/aurum-summary --database $(DEMO_DB)
 

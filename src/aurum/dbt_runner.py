@@ -16,6 +16,8 @@ from dbt.cli.main import dbtRunner, dbtRunnerResult
 from dbt.contracts.graph.manifest import Manifest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+# dbt vars that switch the Elementary layer off for one invocation (dbt_project.yml).
+ELEMENTARY_OFF = '{"aurum_elementary": false}'
 
 
 class DbtFailed(RuntimeError):
@@ -81,6 +83,11 @@ class WarmDbt:
 
     Each invocation gets a deep copy of the manifest: dbt marks compiled ephemeral nodes
     in place, and a reused manifest would skip injecting their CTEs on the next run.
+
+    The project is parsed with Elementary off (var aurum_elementary) unless `elementary`
+    is set: these per-request builds would otherwise pay for its on-run-end hooks and test
+    materialization on every run (benchmarks/scenario_run_latency.py measures both);
+    Elementary observes the warehouse builds instead (docs/data-quality.md).
     """
 
     def __init__(
@@ -90,9 +97,11 @@ class WarmDbt:
         duckdb_path: Path | None = None,
         work_dir: Path | None = None,
         project_dir: Path = PROJECT_DIR,
+        elementary: bool = False,
     ):
         """`work_dir` receives dbt's target/ and logs/ (default: the project's own)."""
         self.target = target
+        self._parse_vars = [] if elementary else ["--vars", ELEMENTARY_OFF]
         self._duckdb_path = duckdb_path
         self._project_args = _project_args(
             project_dir,
@@ -108,7 +117,7 @@ class WarmDbt:
     def manifest(self) -> Manifest:
         if self._manifest is None:
             self._environment()
-            args = ["parse", "--target", self.target, "--quiet"]
+            args = ["parse", "--target", self.target, "--quiet", *self._parse_vars]
             result = _raise_unless_success(dbtRunner().invoke([*args, *self._project_args]), args)
             self._manifest = result.result
         return self._manifest

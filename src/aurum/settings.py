@@ -50,3 +50,9 @@ class Settings(BaseSettings):
     openlineage_file: Path | None = None
     openlineage_url: str | None = None
     openlineage_namespace: str = "aurum"
+
+    # Data-quality reports (docs/data-quality.md): the local mirror of the dbt hub packages
+    # (default: shared/dbt-packages beside the checkout, if present) and where `make report`
+    # writes its pages.
+    dbt_packages_mirror: Path | None = None
+    report_dir: Path = Path("var/report")
