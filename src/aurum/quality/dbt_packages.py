@@ -73,7 +73,7 @@ def default_mirror(settings: Settings, project_dir: Path = PROJECT_DIR) -> Path 
     """AURUM_DBT_PACKAGES_MIRROR, else `shared/dbt-packages` beside the checkout (how CI lays
     out a fresh clone), else the shared folder of this workplace; None when none exists."""
     if settings.dbt_packages_mirror is not None:
-        return settings.dbt_packages_mirror
+        return settings.dbt_packages_mirror if settings.dbt_packages_mirror.is_dir() else None
     for candidate in (project_dir.parent / "shared" / "dbt-packages",
                       Path("/work/shared/dbt-packages")):  # fmt: skip
         if candidate.is_dir():

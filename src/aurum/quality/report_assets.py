@@ -12,6 +12,7 @@ half-styled page.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -116,9 +117,7 @@ def localise(html_root: Path, assets_dir: Path) -> list[str]:
     unknown: set[str] = set()
     for page in html_root.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        relative = Path("../" * (len(page.relative_to(html_root).parts) - 1)) / Path(
-            shutil.os.path.relpath(assets_dir, html_root)
-        )
+        relative = Path(os.path.relpath(assets_dir, page.parent))
 
         def swap(match: re.Match, relative: Path = relative) -> str:
             url = match.group(1)
