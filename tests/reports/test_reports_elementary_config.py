@@ -34,9 +34,10 @@ def test_every_landing_table_feeding_fct_lmp_is_monitored(demo_manifest):
         if demo_manifest["sources"][s]["schema"] == "landing"
     }
     monitored = {
-        s["identifier"]: s for s in demo_manifest["sources"].values()
+        s["identifier"]: s
+        for s in demo_manifest["sources"].values()
         if s["source_name"] == "landing_monitored"
-    }  # fmt: skip
+    }
     assert landing and set(monitored) == landing
     for table, source in monitored.items():
         kinds = {
@@ -50,12 +51,13 @@ def test_every_landing_table_feeding_fct_lmp_is_monitored(demo_manifest):
 def test_fct_lmp_has_volume_and_price_anomaly_tests(demo_manifest):
     tests = _tests_on(demo_manifest, "model.aurum.fct_lmp")
     elementary = {
-        name: n for name, n in tests.items()
-        if n["test_metadata"].get("namespace") == "elementary"
-    }  # fmt: skip
+        name: n for name, n in tests.items() if n["test_metadata"].get("namespace") == "elementary"
+    }
     assert {n["test_metadata"]["name"] for n in elementary.values()} == {
-        "volume_anomalies", "dimension_anomalies", "column_anomalies",
-    }  # fmt: skip
+        "volume_anomalies",
+        "dimension_anomalies",
+        "column_anomalies",
+    }
     kwargs = elementary["fct_lmp_volume_anomalies_by_iso_market"]["test_metadata"]["kwargs"]
     assert kwargs["dimensions"] == ["iso_code", "market"]
     lmp = elementary["fct_lmp_lmp_anomalies_by_iso"]["test_metadata"]["kwargs"]
@@ -66,7 +68,8 @@ def test_fct_lmp_has_volume_and_price_anomaly_tests(demo_manifest):
 
 def test_elementary_models_are_built_in_their_own_schema(demo_manifest):
     models = [
-        n for n in demo_manifest["nodes"].values()
+        n
+        for n in demo_manifest["nodes"].values()
         if n["resource_type"] == "model" and n["package_name"] == "elementary"
-    ]  # fmt: skip
+    ]
     assert models and {n["schema"] for n in models} == {"elementary"}

@@ -72,7 +72,7 @@ def test_a_missing_release_leaves_the_previous_installation(tmp_path):
     pk.install(Settings(dbt_packages_mirror=mirror), project_dir=project, use_hub=False)
     before = sorted(p.name for p in (project / "dbt_packages").iterdir())
     shutil.rmtree(mirror / "dbt-labs")
-    with pytest.raises(pk.PackagesError, match="no dbt-labs/dbt_utils 1.4.1"):
+    with pytest.raises(pk.PackagesError, match=r"no dbt-labs/dbt_utils 1\.4\.1"):
         pk.copy_from_mirror(pk.declared_packages(project), mirror, project / "dbt_packages")
     assert sorted(p.name for p in (project / "dbt_packages").iterdir()) == before
 
@@ -103,5 +103,8 @@ def test_the_real_mirror_holds_compatible_releases(tmp_path):
         edr_packages_dir=tmp_path / "edr",
         use_hub=False,
     )
-    assert state["packages"] == {"elementary-data/elementary": "0.25.1", "dbt-labs/dbt_utils": "1.4.1"}
+    assert state["packages"] == {
+        "elementary-data/elementary": "0.25.1",
+        "dbt-labs/dbt_utils": "1.4.1",
+    }
     assert pk._installed([pk.HubPackage(*p) for p in pk.EDR_PACKAGES], tmp_path / "edr")

@@ -74,8 +74,10 @@ def default_mirror(settings: Settings, project_dir: Path = PROJECT_DIR) -> Path 
     out a fresh clone), else the shared folder of this workplace; None when none exists."""
     if settings.dbt_packages_mirror is not None:
         return settings.dbt_packages_mirror if settings.dbt_packages_mirror.is_dir() else None
-    for candidate in (project_dir.parent / "shared" / "dbt-packages",
-                      Path("/work/shared/dbt-packages")):  # fmt: skip
+    for candidate in (
+        project_dir.parent / "shared" / "dbt-packages",
+        Path("/work/shared/dbt-packages"),
+    ):
         if candidate.is_dir():
             return candidate
     return None
@@ -155,8 +157,11 @@ def copy_from_mirror(packages: list[HubPackage] | tuple, mirror: Path, install_d
     try:
         for package in packages:
             # copyfile, not copy2: the mirror is read-only and the copies must stay removable
-            shutil.copytree(mirror / package.name / package.version, staging / package.folder,
-                            copy_function=shutil.copyfile)  # fmt: skip
+            shutil.copytree(
+                mirror / package.name / package.version,
+                staging / package.folder,
+                copy_function=shutil.copyfile,
+            )
             if package.folder == "elementary":  # the one package whose project states it
                 found = str((_project(staging / package.folder) or {}).get("version"))
                 if found != package.version:
@@ -224,8 +229,11 @@ def install(
         (install_dir / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n")
         return state  # no "packages" key: the next install tries again
     check_dependencies(packages, install_dir)
-    state = {"elementary": "on", "source": source,
-             "packages": {p.name: p.version for p in packages}}  # fmt: skip
+    state = {
+        "elementary": "on",
+        "source": source,
+        "packages": {p.name: p.version for p in packages},
+    }
     if edr_packages_dir is not None:
         state["edr"] = install_edr_packages(edr_packages_dir, mirror, use_hub=use_hub)
     (install_dir / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n")
@@ -263,8 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     if state["elementary"] == "on":
         print(f"dbt packages: Elementary on ({state['source']})", file=sys.stderr)
     else:
-        print(f"dbt packages: Elementary OFF — {state['detail']}; dbt runs without it",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"dbt packages: Elementary OFF — {state['detail']}; dbt runs without it",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -137,7 +137,9 @@ def datasets(conn: duckdb.DuckDBPyConnection, landing_columns: dict[str, list[st
         "select iso_code, floor_usd_per_mwh, cap_usd_per_mwh from reference.market_price_limits "
         "where market is null order by iso_code"
     ).fetchall()
-    isos = [iso for (iso,) in conn.execute("select distinct iso_code from market.fct_lmp").fetchall()]
+    isos = [
+        iso for (iso,) in conn.execute("select distinct iso_code from market.fct_lmp").fetchall()
+    ]
     bounded = {iso for iso, _, _ in limits}
     missing = sorted(set(isos) - bounded)
     if missing:
@@ -156,65 +158,103 @@ def datasets(conn: duckdb.DuckDBPyConnection, landing_columns: dict[str, list[st
         """,
     )
     for iso, floor, cap in limits:
-        fct_lmp.expectations.append(gxe.ExpectColumnValuesToBeBetween(
-            column="lmp", min_value=float(floor), max_value=float(cap),
-            row_condition=f'iso_code=="{iso}"', condition_parser="pandas",
-            meta={"notes": f"{iso}: prices stay within the market's offer floor and cap "
-                           "(seed market_price_limits)"},
-        ))  # fmt: skip
-    fct_lmp.expectations.append(gxe.ExpectColumnValuesToBeBetween(
-        column="identity_residual", min_value=-IDENTITY_TOLERANCE, max_value=IDENTITY_TOLERANCE,
-        meta={"notes": "lmp = energy + congestion + loss wherever all three are published "
-                       "(rows missing a component have no residual and are not counted)"},
-    ))  # fmt: skip
+        fct_lmp.expectations.append(
+            gxe.ExpectColumnValuesToBeBetween(
+                column="lmp",
+                min_value=float(floor),
+                max_value=float(cap),
+                row_condition=f'iso_code=="{iso}"',
+                condition_parser="pandas",
+                meta={
+                    "notes": f"{iso}: prices stay within the market's offer floor and cap "
+                    "(seed market_price_limits)"
+                },
+            )
+        )
+    fct_lmp.expectations.append(
+        gxe.ExpectColumnValuesToBeBetween(
+            column="identity_residual",
+            min_value=-IDENTITY_TOLERANCE,
+            max_value=IDENTITY_TOLERANCE,
+            meta={
+                "notes": "lmp = energy + congestion + loss wherever all three are published "
+                "(rows missing a component have no residual and are not counted)"
+            },
+        )
+    )
     for market, nominal in MARKET_INTERVAL_SECONDS.items():
         only = {"row_condition": f'market=="{market}"', "condition_parser": "pandas"}
         fct_lmp.expectations += [
             gxe.ExpectColumnMostCommonValueToBeInSet(
-                column="interval_seconds", value_set=[nominal], **only,
+                column="interval_seconds",
+                value_set=[nominal],
+                **only,
                 meta={"notes": f"{market}: the usual interval lasts {nominal} s"},
             ),
             gxe.ExpectColumnValuesToBeBetween(
-                column="interval_seconds", min_value=1, max_value=nominal, **only,
+                column="interval_seconds",
+                min_value=1,
+                max_value=nominal,
+                **only,
                 meta={"notes": f"{market}: no interval is longer than {nominal} s"},
             ),
             gxe.ExpectColumnValuesToBeInSet(
-                column="interval_seconds", value_set=[nominal], mostly=NOMINAL_SHARE, **only,
-                meta={"notes": f"{market}: at least {NOMINAL_SHARE:.0%} of intervals last "
-                               f"{nominal} s (real-time dispatch runs early or late)"},
+                column="interval_seconds",
+                value_set=[nominal],
+                mostly=NOMINAL_SHARE,
+                **only,
+                meta={
+                    "notes": f"{market}: at least {NOMINAL_SHARE:.0%} of intervals last "
+                    f"{nominal} s (real-time dispatch runs early or late)"
+                },
             ),
-        ]  # fmt: skip
-    fct_lmp.expectations.append(gxe.ExpectColumnValuesToBeBetween(
-        column="interval_seconds", min_value=SCED_INTERVAL_RANGE[0], max_value=SCED_INTERVAL_RANGE[1],
-        row_condition='market=="real_time_sced"', condition_parser="pandas",
-        meta={"notes": "real_time_sced: SCED runs are event-driven, between 1 s and an hour"},
-    ))  # fmt: skip
+        ]
+    fct_lmp.expectations.append(
+        gxe.ExpectColumnValuesToBeBetween(
+            column="interval_seconds",
+            min_value=SCED_INTERVAL_RANGE[0],
+            max_value=SCED_INTERVAL_RANGE[1],
+            row_condition='market=="real_time_sced"',
+            condition_parser="pandas",
+            meta={"notes": "real_time_sced: SCED runs are event-driven, between 1 s and an hour"},
+        )
+    )
 
     market_days = Dataset("lmp_market_days", _market_day_sql())
     interior = {"row_condition": "interior==True", "condition_parser": "pandas"}
     market_days.expectations += [
         gxe.ExpectColumnPairValuesToBeEqual(
-            column_A="covered_seconds", column_B="day_seconds", **interior,
-            meta={"notes": "inside the batch, the intervals of each ISO-market-day add up to "
-                           "the market's local day (23, 24 or 25 hours)"},
+            column_A="covered_seconds",
+            column_B="day_seconds",
+            **interior,
+            meta={
+                "notes": "inside the batch, the intervals of each ISO-market-day add up to "
+                "the market's local day (23, 24 or 25 hours)"
+            },
         ),
         gxe.ExpectColumnValuesToBeInSet(
-            column="starts_at_midnight", value_set=[True], **interior,
+            column="starts_at_midnight",
+            value_set=[True],
+            **interior,
             meta={"notes": "inside the batch, each market day starts at local midnight"},
         ),
         gxe.ExpectColumnValuesToBeInSet(
-            column="ends_at_midnight", value_set=[True], **interior,
+            column="ends_at_midnight",
+            value_set=[True],
+            **interior,
             meta={"notes": "inside the batch, each market day ends at the next local midnight"},
         ),
         gxe.ExpectColumnValuesToBeInSet(
-            column="overlap_count", value_set=[0],
+            column="overlap_count",
+            value_set=[0],
             meta={"notes": "no interval starts before the previous one ends"},
         ),
         gxe.ExpectColumnValuesToBeInSet(
-            column="gap_count", value_set=[0],
+            column="gap_count",
+            value_set=[0],
             meta={"notes": "no hole between two consecutive intervals of a day"},
         ),
-    ]  # fmt: skip
+    ]
 
     completeness = Dataset(
         "lmp_completeness",
@@ -242,24 +282,36 @@ def datasets(conn: duckdb.DuckDBPyConnection, landing_columns: dict[str, list[st
         left join registered as r using (iso_code, market, market_day, location_id)
         group by all
         """,
-        [gxe.ExpectColumnValuesToBeInSet(
-            column="missing_locations", value_set=[0], row_condition="interior==True",
-            condition_parser="pandas",
-            meta={"notes": "inside the batch, every registered location an ISO-market priced "
-                           "one market day is priced the next day too"},
-        )],  # fmt: skip
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="missing_locations",
+                value_set=[0],
+                row_condition="interior==True",
+                condition_parser="pandas",
+                meta={
+                    "notes": "inside the batch, every registered location an ISO-market priced "
+                    "one market day is priced the next day too"
+                },
+            )
+        ],
     )
 
     result = [fct_lmp, market_days, completeness]
     for table, columns in sorted(landing_columns.items()):
-        result.append(Dataset(
-            f"landing.{table}",
-            f'select * from landing."{table}" limit 0',
-            [gxe.ExpectTableColumnsToMatchOrderedList(
-                column_list=columns,
-                meta={"notes": "the landing table has exactly the columns its dbt source declares"},
-            )],
-        ))  # fmt: skip
+        result.append(
+            Dataset(
+                f"landing.{table}",
+                f'select * from landing."{table}" limit 0',
+                [
+                    gxe.ExpectTableColumnsToMatchOrderedList(
+                        column_list=columns,
+                        meta={
+                            "notes": "the landing table has exactly the columns its dbt source declares"
+                        },
+                    )
+                ],
+            )
+        )
     return result
 
 
@@ -267,8 +319,11 @@ def landing_columns_from_manifest(manifest_path: Path) -> dict[str, list[str]]:
     """{landing table: declared columns} for the LMP landing tables feeding fct_lmp."""
     manifest = json.loads(manifest_path.read_text())
     nodes = {**manifest["nodes"], **manifest["sources"]}
-    start = next(k for k, n in manifest["nodes"].items()
-                 if n["resource_type"] == "model" and n["name"] == "fct_lmp")  # fmt: skip
+    start = next(
+        k
+        for k, n in manifest["nodes"].items()
+        if n["resource_type"] == "model" and n["name"] == "fct_lmp"
+    )
     seen, stack = set(), [start]
     while stack:
         for parent in nodes.get(stack.pop(), {}).get("depends_on", {}).get("nodes", []):
@@ -312,11 +367,13 @@ def run(database: Path, manifest: Path, work_dir: Path, docs_dir: Path) -> dict:
         "aurum",
         {
             "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(docs_dir.resolve())},
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir.resolve()),
+            },
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         },
-    )  # fmt: skip
+    )
     source = context.data_sources.add_pandas_filesystem("duckdb_exports", base_directory=batches)
     definitions = []
     for dataset in sets:
@@ -325,16 +382,23 @@ def run(database: Path, manifest: Path, work_dir: Path, docs_dir: Path) -> dict:
         suite = context.suites.add(gx.ExpectationSuite(f"{SUITE_PREFIX}.{dataset.name}"))
         for expectation in dataset.expectations:
             suite.add_expectation(expectation)
-        definitions.append(context.validation_definitions.add(
-            gx.ValidationDefinition(name=dataset.name, data=batch, suite=suite)
-        ))  # fmt: skip
-    checkpoint = context.checkpoints.add(gx.Checkpoint(
-        name="aurum_data_quality",
-        validation_definitions=definitions,
-        actions=[UpdateDataDocsAction(name="update_data_docs", site_names=["aurum"])],
-        result_format={"result_format": "SUMMARY", "unexpected_index_column_names": [ROW_KEY],
-                       "partial_unexpected_count": 20},
-    ))  # fmt: skip
+        definitions.append(
+            context.validation_definitions.add(
+                gx.ValidationDefinition(name=dataset.name, data=batch, suite=suite)
+            )
+        )
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name="aurum_data_quality",
+            validation_definitions=definitions,
+            actions=[UpdateDataDocsAction(name="update_data_docs", site_names=["aurum"])],
+            result_format={
+                "result_format": "SUMMARY",
+                "unexpected_index_column_names": [ROW_KEY],
+                "partial_unexpected_count": 20,
+            },
+        )
+    )
     result = checkpoint.run()
     return summarise(result)
 
@@ -348,18 +412,23 @@ def summarise(result) -> dict:
         for r in validation.results:
             config = r.expectation_config
             details = r.result or {}
-            keys = [row.get(ROW_KEY) for row in details.get("partial_unexpected_index_list") or []
-                    if isinstance(row, dict)]  # fmt: skip
-            checks.append({
-                "expectation": config.type,
-                "kwargs": {k: v for k, v in config.kwargs.items() if k != "batch_id"},
-                "notes": (config.meta or {}).get("notes"),
-                "success": bool(r.success),
-                "unexpected_count": details.get("unexpected_count"),
-                "observed_value": details.get("observed_value"),
-                "offending_rows": keys,
-                "exception": (r.exception_info or {}).get("exception_message"),
-            })  # fmt: skip
+            keys = [
+                row.get(ROW_KEY)
+                for row in details.get("partial_unexpected_index_list") or []
+                if isinstance(row, dict)
+            ]
+            checks.append(
+                {
+                    "expectation": config.type,
+                    "kwargs": {k: v for k, v in config.kwargs.items() if k != "batch_id"},
+                    "notes": (config.meta or {}).get("notes"),
+                    "success": bool(r.success),
+                    "unexpected_count": details.get("unexpected_count"),
+                    "observed_value": details.get("observed_value"),
+                    "offending_rows": keys,
+                    "exception": (r.exception_info or {}).get("exception_message"),
+                }
+            )
         out["datasets"][name] = {"success": bool(validation.success), "checks": checks}
     counts = [c["success"] for d in out["datasets"].values() for c in d["checks"]]
     out["evaluated"], out["passed"] = len(counts), sum(counts)
@@ -377,8 +446,10 @@ def main(argv: list[str] | None = None) -> int:
     summary = run(args.database, args.manifest, args.work_dir, args.docs_dir)
     args.summary.parent.mkdir(parents=True, exist_ok=True)
     args.summary.write_text(json.dumps(summary, indent=2, default=str) + "\n")
-    print(f"great-expectations: {summary['passed']} of {summary['evaluated']} expectations met",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"great-expectations: {summary['passed']} of {summary['evaluated']} expectations met",
+        file=sys.stderr,
+    )
     return 0  # failed expectations are results, not errors; the summary says which
 
 

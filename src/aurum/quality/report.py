@@ -81,8 +81,11 @@ def dbt_docs(database: Path, out: Path, work: Path) -> dict:
     """The static dbt docs site; returns its node counts. Also leaves manifest.json in work."""
     target = work / "dbt-target"
     elementary = "true" if elementary_switch() == "on" else "false"
-    run_dbt(["docs", "generate", "--static", "--vars", f"{{aurum_elementary: {elementary}}}"],
-            duckdb_path=database, target_path=target)  # fmt: skip
+    run_dbt(
+        ["docs", "generate", "--static", "--vars", f"{{aurum_elementary: {elementary}}}"],
+        duckdb_path=database,
+        target_path=target,
+    )
     release_duckdb()  # edr and great-expectations open the file next, from other processes
     site = out / "dbt-docs"
     site.mkdir(parents=True, exist_ok=True)
@@ -100,11 +103,25 @@ def great_expectations(database: Path, out: Path, work: Path) -> dict:
     docs = out / "great-expectations"
     summary = work / "great-expectations.json"
     _run(
-        [str(reports_python()), "-m", "aurum.quality.expectations",
-         "--database", str(database), "--manifest", str(work / "dbt-target" / "manifest.json"),
-         "--work-dir", str(work / "gx"), "--docs-dir", str(docs), "--summary", str(summary)],
-        _reports_env(database), "great-expectations", work / "great-expectations.log",
-    )  # fmt: skip
+        [
+            str(reports_python()),
+            "-m",
+            "aurum.quality.expectations",
+            "--database",
+            str(database),
+            "--manifest",
+            str(work / "dbt-target" / "manifest.json"),
+            "--work-dir",
+            str(work / "gx"),
+            "--docs-dir",
+            str(docs),
+            "--summary",
+            str(summary),
+        ],
+        _reports_env(database),
+        "great-expectations",
+        work / "great-expectations.log",
+    )
     report_assets.install(out / "assets")
     unknown = report_assets.localise(docs, out / "assets")
     result = json.loads(summary.read_text())
@@ -115,21 +132,45 @@ def great_expectations(database: Path, out: Path, work: Path) -> dict:
 def elementary_report(database: Path, out: Path, work: Path) -> dict:
     """`edr report` into <out>/elementary/index.html and the test counts it covers."""
     if elementary_switch() != "on":
-        return {"on": False, "detail": "the Elementary dbt package is not installed "
-                                       "(no dbt hub, no mirror): see docs/data-quality.md"}  # fmt: skip
-    config_dir = work / "edr-config"
+        return {
+            "on": False,
+            "detail": "the Elementary dbt package is not installed "
+            "(no dbt hub, no mirror): see docs/data-quality.md",
+        }
+    # edr reads ~/.edr/config.yml once at import, before --config-dir is parsed (its
+    # version check), so it gets a home of its own holding the config.
+    home = work / "edr-home"
+    config_dir = home / ".edr"
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "config.yml").write_text(EDR_CONFIG)
     page = out / "elementary" / "index.html"
     page.parent.mkdir(parents=True, exist_ok=True)
     edr = REPORTS_VENV / "bin" / "edr"
     _run(
-        [str(edr), "report", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-         "--config-dir", str(config_dir), "--target-path", str(work / "edr-target"),
-         "--file-path", str(page), "--open-browser", "false", "--project-name", "aurum",
-         "--days-back", "3650"],
-        _reports_env(database), "edr report", work / "edr.log",
-    )  # fmt: skip
+        [
+            str(edr),
+            "report",
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--config-dir",
+            str(config_dir),
+            "--target-path",
+            str(work / "edr-target"),
+            "--file-path",
+            str(page),
+            "--open-browser",
+            "false",
+            "--project-name",
+            "aurum",
+            "--days-back",
+            "3650",
+        ],
+        {**_reports_env(database), "HOME": str(home)},
+        "edr report",
+        work / "edr.log",
+    )
     return {"on": True, **elementary_counts(database)}
 
 
@@ -152,17 +193,25 @@ def index_page(out: Path, summary: dict) -> None:
     def counts(d: dict) -> str:
         return ", ".join(f"{html.escape(str(k))}: {v}" for k, v in sorted(d.items()))
 
-    ge, dbt_docs_counts, el = summary["great_expectations"], summary["dbt_docs"], summary["elementary"]
+    ge, dbt_docs_counts, el = (
+        summary["great_expectations"],
+        summary["dbt_docs"],
+        summary["elementary"],
+    )
     if el["on"]:
-        el_html = (f'<a href="elementary/index.html">Elementary report</a>'
-                   f'<p class="counts">Elementary tests — {counts(el["tests"])}</p>')  # fmt: skip
+        el_html = (
+            f'<a href="elementary/index.html">Elementary report</a>'
+            f'<p class="counts">Elementary tests — {counts(el["tests"])}</p>'
+        )
     else:
-        el_html = f'<p>Elementary is off: {html.escape(el["detail"])}.</p>'
+        el_html = f"<p>Elementary is off: {html.escape(el['detail'])}.</p>"
     failed = [
         f"<li>{html.escape(name)}: {html.escape(c['expectation'])}"
         f"{' — ' + html.escape(c['notes']) if c.get('notes') else ''}</li>"
-        for name, d in ge["datasets"].items() for c in d["checks"] if not c["success"]
-    ]  # fmt: skip
+        for name, d in ge["datasets"].items()
+        for c in d["checks"]
+        if not c["success"]
+    ]
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Aurum data quality</title>
 <style>

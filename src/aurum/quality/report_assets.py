@@ -27,36 +27,78 @@ CACHE = PROJECT_DIR / ".cache" / "report-assets"
 CDN_FILES: dict[str, tuple[str, str, str]] = {
     "https://cdn.jsdelivr.net/npm/vega@5": ("vega", "5.33.1", "build/vega.min.js"),
     "https://cdn.jsdelivr.net/npm/vega-lite@5": ("vega-lite", "5.23.0", "build/vega-lite.min.js"),
-    "https://cdn.jsdelivr.net/npm/vega-embed@6": ("vega-embed", "6.29.0", "build/vega-embed.min.js"),
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css":
-        ("bootstrap-table", "1.19.1", "dist/bootstrap-table.min.css"),
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js":
-        ("bootstrap-table", "1.19.1", "dist/bootstrap-table.min.js"),
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js":
-        ("bootstrap-table", "1.19.1", "dist/extensions/filter-control/bootstrap-table-filter-control.min.js"),
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css":
-        ("bootstrap-table", "1.19.0", "dist/extensions/filter-control/bootstrap-table-filter-control.css"),
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css":
-        ("bootstrap-table", "1.19.0", "dist/extensions/filter-control/bootstrap-table-filter-control.min.css"),
-    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css":
-        ("@fortawesome/fontawesome-free", "6.6.0", "css/all.min.css"),
-    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css":
-        ("bootstrap", "4.3.1", "dist/css/bootstrap.min.css"),
-    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js":
-        ("bootstrap", "4.3.1", "dist/js/bootstrap.min.js"),
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css":
-        ("bootstrap-datepicker", "1.9.0", "dist/css/bootstrap-datepicker.min.css"),
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js":
-        ("bootstrap-datepicker", "1.9.0", "dist/js/bootstrap-datepicker.min.js"),
+    "https://cdn.jsdelivr.net/npm/vega-embed@6": (
+        "vega-embed",
+        "6.29.0",
+        "build/vega-embed.min.js",
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": (
+        "bootstrap-table",
+        "1.19.1",
+        "dist/bootstrap-table.min.css",
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": (
+        "bootstrap-table",
+        "1.19.1",
+        "dist/bootstrap-table.min.js",
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js": (
+        "bootstrap-table",
+        "1.19.1",
+        "dist/extensions/filter-control/bootstrap-table-filter-control.min.js",
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css": (
+        "bootstrap-table",
+        "1.19.0",
+        "dist/extensions/filter-control/bootstrap-table-filter-control.css",
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css": (
+        "bootstrap-table",
+        "1.19.0",
+        "dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": (
+        "@fortawesome/fontawesome-free",
+        "6.6.0",
+        "css/all.min.css",
+    ),
+    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": (
+        "bootstrap",
+        "4.3.1",
+        "dist/css/bootstrap.min.css",
+    ),
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": (
+        "bootstrap",
+        "4.3.1",
+        "dist/js/bootstrap.min.js",
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css": (
+        "bootstrap-datepicker",
+        "1.9.0",
+        "dist/css/bootstrap-datepicker.min.css",
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js": (
+        "bootstrap-datepicker",
+        "1.9.0",
+        "dist/js/bootstrap-datepicker.min.js",
+    ),
     "https://code.jquery.com/jquery-3.7.1.min.js": ("jquery", "3.7.1", "dist/jquery.min.js"),
-    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js":
-        ("popper.js", "1.12.9", "dist/umd/popper.min.js"),
-    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css":
-        ("@forevolve/bootstrap-dark", "1.1.0", "dist/css/bootstrap-prefers-dark.css"),
-}  # fmt: skip
+    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": (
+        "popper.js",
+        "1.12.9",
+        "dist/umd/popper.min.js",
+    ),
+    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css": (
+        "@forevolve/bootstrap-dark",
+        "1.1.0",
+        "dist/css/bootstrap-prefers-dark.css",
+    ),
+}
 # Files a copied stylesheet loads by relative path (Font Awesome's ../webfonts/).
 COMPANION_DIRS = {("@fortawesome/fontawesome-free", "6.6.0"): ["webfonts"]}
-ASSET_URL = re.compile(r"""(?:src|href)=["'](https://[^"']+\.(?:js|css)|https://cdn\.jsdelivr\.net/npm/[^"']+)["']""")
+ASSET_URL = re.compile(
+    r"""(?:src|href)=["'](https://[^"']+\.(?:js|css)|https://cdn\.jsdelivr\.net/npm/[^"']+)["']"""
+)
 
 
 class AssetsError(RuntimeError):
@@ -77,8 +119,10 @@ def fetch(name: str, version: str) -> Path:
         raise AssetsError("npm is needed once to fetch the Data Docs assets (Debian: npm)")
     done = subprocess.run(
         ["npm", "pack", f"{name}@{version}", "--pack-destination", str(CACHE), "--silent"],
-        capture_output=True, text=True, cwd=CACHE,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=CACHE,
+    )
     if done.returncode != 0:
         raise AssetsError(f"npm pack {name}@{version} failed: {done.stderr.strip()[-500:]}")
     tarball = CACHE / done.stdout.strip().splitlines()[-1]
@@ -108,8 +152,9 @@ def install(assets_dir: Path) -> None:
     for (name, version), folders in COMPANION_DIRS.items():
         for folder in folders:
             root = f"{name.replace('/', '__')}-{version}"
-            shutil.copytree(fetch(name, version) / folder, assets_dir / root / folder,
-                            dirs_exist_ok=True)  # fmt: skip
+            shutil.copytree(
+                fetch(name, version) / folder, assets_dir / root / folder, dirs_exist_ok=True
+            )
 
 
 def localise(html_root: Path, assets_dir: Path) -> list[str]:
