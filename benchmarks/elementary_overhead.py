@@ -30,6 +30,7 @@ BUDGET = 1.10
 
 def _bare_project(directory: Path) -> Path:
     """The dbt project without packages.yml or dbt_packages/ (the state before Elementary)."""
+    directory.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         shutil.copyfile(PROJECT_DIR / name, directory / name)
     for name in PROJECT_DIRS:

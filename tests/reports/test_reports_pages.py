@@ -20,6 +20,12 @@ pytestmark = [
     pytest.mark.skipif(elementary_switch() != "on", reason="Elementary package not installed"),
 ]
 SCREENSHOTS = PROJECT_DIR / "var" / "report-screenshots"
+PAGES = {
+    "index": "index.html",
+    "elementary": "elementary/index.html#/report/test-results",
+    "data_docs": "great-expectations/index.html",
+    "dbt_docs": "dbt-docs/index.html#!/model/model.aurum.fct_lmp",
+}
 CDN_REFERENCE = re.compile(r"""(?:src|href)=["']https?://(?!127\.0\.0\.1)[^"']+\.(?:js|css)["']""")
 
 
@@ -30,21 +36,8 @@ def built(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory) -
     out = workdir / "report"
     summary = report.build(database, out)
     with serve(out) as base_url:
-        pages = {
-            name: rendered_dom(f"{base_url}/{path}")
-            for name, path in (
-                ("index", "index.html"),
-                ("elementary", "elementary/index.html"),
-                ("data_docs", "great-expectations/index.html"),
-                ("dbt_docs", "dbt-docs/index.html#!/model/model.aurum.fct_lmp"),
-            )
-        }
-        for name, path in (
-            ("index", "index.html"),
-            ("elementary", "elementary/index.html"),
-            ("data_docs", "great-expectations/index.html"),
-            ("dbt_docs", "dbt-docs/index.html#!/model/model.aurum.fct_lmp"),
-        ):
+        pages = {name: rendered_dom(f"{base_url}/{path}") for name, path in PAGES.items()}
+        for name, path in PAGES.items():
             screenshot(f"{base_url}/{path}", SCREENSHOTS / f"{name}.png")
     return {"summary": summary, "out": out, "pages": pages}
 
@@ -77,17 +70,22 @@ def test_clean_demo_warehouse_meets_every_expectation(built):
 
 def test_elementary_report_renders_its_tests_offline(built):
     text = _text(built["pages"]["elementary"])
-    assert "fct_lmp_volume_anomalies" in text or "volume_anomalies" in text.lower()
-    assert "fct_lmp_components_sum_to_lmp" in text
+    tests = built["summary"]["elementary"]["tests"]
+    assert f"All ({sum(tests.values())})" in text
+    assert f"Passed ({tests['pass']})" in text
+    for name in ("volume_anomalies", "freshness_anomalies", "fct_lmp"):
+        assert name in text
+    assert built["summary"]["elementary"]["unlocalised_urls"] == []
 
 
 def test_data_docs_render_suites_and_results_from_local_assets(built):
     text = _text(built["pages"]["data_docs"])
-    for suite in ("aurum.fct_lmp", "aurum.lmp_market_days", "aurum.lmp_completeness"):
-        assert suite in text
+    for asset in ("fct_lmp", "lmp_market_days", "lmp_completeness", "landing.pjm_dataminer_lmp"):
+        assert asset in text
     assert built["summary"]["great_expectations"]["unlocalised_urls"] == []
     for page in (built["out"] / "great-expectations").rglob("*.html"):
         assert not CDN_REFERENCE.search(page.read_text()), page
+        assert "amazonaws.com" not in page.read_text(), page
 
 
 def test_dbt_docs_render_the_fct_lmp_model(built):

@@ -171,7 +171,8 @@ def elementary_report(database: Path, out: Path, work: Path) -> dict:
         "edr report",
         work / "edr.log",
     )
-    return {"on": True, **elementary_counts(database)}
+    outside = report_assets.localise_elementary(page, out / "assets")
+    return {"on": True, **elementary_counts(database), "unlocalised_urls": outside}
 
 
 def elementary_counts(database: Path) -> dict:

@@ -1,4 +1,4 @@
-"""Local copies of the CDN assets great-expectations' Data Docs link, so they render offline.
+"""Local copies of the CDN assets the report pages link, so they render offline.
 
 Data Docs pages load Bootstrap, jQuery, bootstrap-table, Font Awesome, Vega and friends
 from public CDNs, which these machines (and many analysts' laptops on a plane) cannot
@@ -8,6 +8,10 @@ are copied into the report's `assets/` folder, and every CDN URL in the generate
 rewritten to its local copy. A URL we do not know is left as it is and reported, so a
 great-expectations upgrade that adds one shows up in the browser test, not as a silent
 half-styled page.
+
+Elementary's report is one self-contained file except for its fonts (Geist and Geist Mono
+from Google Fonts, served locally from the @fontsource-variable npm packages) and the
+Ace editor it loads from jsDelivr to show a test's SQL (ace-builds, same release).
 """
 
 from __future__ import annotations
@@ -101,6 +105,13 @@ ASSET_URL = re.compile(
 )
 
 
+# The logo Data Docs load from great-expectations' own bucket (with the context id in the
+# query string); the site's static/images/ holds the same pictures.
+GX_IMAGE_URL = re.compile(
+    r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/([\w.-]+)(?:\?[^\"')\s]*)?"
+)
+
+
 class AssetsError(RuntimeError):
     pass
 
@@ -171,7 +182,71 @@ def localise(html_root: Path, assets_dir: Path) -> list[str]:
                 return match.group(0)
             return match.group(0).replace(url, f"{relative.as_posix()}/{local_path(url)}")
 
-        rewritten = ASSET_URL.sub(swap, text)
+        images = Path(os.path.relpath(html_root / "static" / "images", page.parent)).as_posix()
+
+        def logo(match: re.Match, images: str = images) -> str:
+            name = match.group(1)
+            packaged = (
+                name if (html_root / "static" / "images" / name).is_file() else "logo-long.png"
+            )
+            return f"{images}/{packaged}"
+
+        rewritten = GX_IMAGE_URL.sub(logo, ASSET_URL.sub(swap, text))
         if rewritten != text:
             page.write_text(rewritten, encoding="utf-8")
     return sorted(unknown)
+
+
+# Elementary's report (edr 0.25.1): what it loads from outside, and the npm releases that
+# hold the same files.
+ACE = ("ace-builds", "1.32.0")
+ACE_URL = "https://cdn.jsdelivr.net/npm/ace-builds@1.32.0/src-noconflict/"
+FONTS = {
+    "Geist": ("@fontsource-variable/geist", "5.3.0", "geist"),
+    "Geist Mono": ("@fontsource-variable/geist-mono", "5.3.0", "geist-mono"),
+}
+GOOGLE_FONTS_LINK = re.compile(
+    r"""<link[^>]+href=["']https://fonts\.(?:googleapis|gstatic)\.com[^>]*>"""
+)
+
+
+def _fonts_css(assets_dir: Path) -> str:
+    """@font-face rules naming the families Elementary's CSS asks for, from local files."""
+    rules = []
+    for family, (name, version, stem) in FONTS.items():
+        folder = f"{name.replace('/', '__')}-{version}"
+        for script in ("latin", "latin-ext"):
+            for style in ("normal", "italic"):
+                file = f"{stem}-{script}-wght-{style}.woff2"
+                source = fetch(name, version) / "files" / file
+                if not source.is_file():
+                    continue
+                (assets_dir / folder / "files").mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, assets_dir / folder / "files" / file)
+                rules.append(
+                    f"@font-face {{ font-family: '{family}'; font-style: {style}; "
+                    f"font-display: swap; font-weight: 100 900; "
+                    f"src: url('{folder}/files/{file}') format('woff2-variations'); }}"
+                )
+    if not rules:
+        raise AssetsError("the @fontsource packages hold none of the expected font files")
+    return "\n".join(rules) + "\n"
+
+
+def localise_elementary(page: Path, assets_dir: Path) -> list[str]:
+    """Point Elementary's report at local fonts and Ace; returns outside URLs left in
+    <link>/<script> tags (there should be none)."""
+    text = page.read_text(encoding="utf-8")
+    relative = Path(os.path.relpath(assets_dir, page.parent)).as_posix()
+    ace_dir = assets_dir / f"{ACE[0]}-{ACE[1]}" / "src-noconflict"
+    if not ace_dir.is_dir():
+        shutil.copytree(fetch(*ACE) / "src-noconflict", ace_dir)
+    (assets_dir / "elementary-fonts.css").write_text(_fonts_css(assets_dir))
+    text = text.replace(ACE_URL, f"{relative}/{ACE[0]}-{ACE[1]}/src-noconflict/")
+    text = GOOGLE_FONTS_LINK.sub("", text, count=0)
+    text = text.replace(
+        "</head>", f'<link rel="stylesheet" href="{relative}/elementary-fonts.css" />\n</head>', 1
+    )
+    page.write_text(text, encoding="utf-8")
+    outside = re.findall(r"""<(?:link|script)[^>]+(?:href|src)=["'](https?://[^"']+)""", text)
+    return sorted(set(outside))
