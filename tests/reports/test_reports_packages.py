@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aurum.dbt_runner import PROJECT_DIR
+from aurum.dbt_runner import PROJECT_DIR, run_dbt
 from aurum.quality import dbt_packages as pk
 from aurum.settings import Settings
 
@@ -108,3 +108,31 @@ def test_the_real_mirror_holds_compatible_releases(tmp_path):
         "dbt-labs/dbt_utils": "1.4.1",
     }
     assert pk._installed([pk.HubPackage(*p) for p in pk.EDR_PACKAGES], tmp_path / "edr")
+
+
+@pytest.mark.integration
+def test_dbt_runs_with_elementary_off_when_no_package_can_be_installed(tmp_path, monkeypatch):
+    """What `make demo` does on a machine with neither hub nor mirror."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml", "packages.yml"):
+        shutil.copyfile(PROJECT_DIR / name, project / name)
+    for name in ("models", "macros", "seeds", "snapshots", "analyses", "tests/dbt"):
+        shutil.copytree(PROJECT_DIR / name, project / name)
+    monkeypatch.setattr(pk, "default_mirror", lambda settings, project_dir: None)
+    assert pk.install(Settings(), project_dir=project, use_hub=False)["elementary"] == "off"
+
+    off = '{"aurum_elementary": false}'
+    result = run_dbt(
+        ["build", "--select", "market_price_limits", "--vars", off],
+        project_dir=project,
+        duckdb_path=tmp_path / "aurum.duckdb",
+        target_path=tmp_path / "t",
+    )
+    assert {str(r.status) for r in result.result.results} == {"success", "pass"}
+    listed = run_dbt(
+        ["ls", "--vars", off, "--output", "name"], project_dir=project, target_path=tmp_path / "t"
+    )
+    names = set(listed.result)
+    assert "fct_lmp" in names
+    assert not {n for n in names if "elementary" in n or "anomalies" in n}
