@@ -118,35 +118,43 @@ def planted(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory)
     )
     assert done.returncode == 0, done.stderr[-3000:]
     with duckdb.connect(str(database), read_only=True) as conn:
+        # The latest result of every test, and its result rows (Elementary keeps those in
+        # a table of their own: store_result_rows_in_own_table).
         results = conn.execute(
             """
-            select test_unique_id, test_short_name, status, failures, result_rows, test_results_description
+            select id, test_unique_id, status, failures, test_results_description
             from elementary.elementary_test_results
-            where detected_at = (select max(detected_at) from elementary.elementary_test_results as r
-                                 where r.test_unique_id = elementary_test_results.test_unique_id)
+            qualify row_number() over (partition by test_unique_id order by detected_at desc) = 1
             """
         ).fetchall()
-        rows = conn.execute(
+        rows: dict[str, list[dict]] = {}
+        for result_id, row in conn.execute(
             "select elementary_test_results_id, result_row from elementary.test_result_rows"
-        ).fetchall()
+        ).fetchall():
+            rows.setdefault(result_id, []).append(json.loads(row))
     return {
         "build_failure": build_failure,
-        "elementary": {r[0]: r for r in results},
-        "elementary_rows": rows,
+        "elementary": {
+            uid: {
+                "status": status,
+                "failures": failures,
+                "description": description or "",
+                "rows": rows.get(result_id, []),
+            }
+            for result_id, uid, status, failures, description in results
+        },
         "ge": json.loads(summary.read_text()),
-        "database": database,
     }
 
 
-def _elementary(planted: dict, name_part: str) -> tuple:
+def _elementary(planted: dict, name_part: str) -> dict:
     matches = [r for uid, r in planted["elementary"].items() if name_part in uid]
     assert len(matches) == 1, f"{name_part}: {sorted(planted['elementary'])}"
     return matches[0]
 
 
-def _result_rows(result: tuple) -> list[dict]:
-    rows = result[4]
-    return json.loads(rows) if rows else []
+def _anomalous(result: dict) -> list[dict]:
+    return [r for r in result["rows"] if r.get("is_anomalous") in (True, "true", 1)]
 
 
 def _ge_failures(planted: dict) -> dict[tuple[str, str, str | None], dict]:
@@ -165,22 +173,22 @@ def _ge_failures(planted: dict) -> dict[tuple[str, str, str | None], dict]:
 
 def test_elementary_flags_the_missing_hours_in_pjm_day_ahead_volume(planted):
     result = _elementary(planted, "fct_lmp_volume_anomalies_by_iso_market")
-    assert result[2] == "fail", result
-    anomalous = [r for r in _result_rows(result) if r.get("is_anomalous") in (True, "true", 1)]
-    assert anomalous, _result_rows(result)[:3]
+    assert result["status"] == "fail", result["description"]
+    anomalous = _anomalous(result)
+    assert anomalous, result["rows"][:3]
     for row in anomalous:
         assert row["dimension_value"].replace(" ", "") in {"PJM;day_ahead_hourly"}, row
         start = datetime.fromisoformat(str(row["bucket_start"]).replace("Z", ""))
         assert start.strftime("%Y-%m-%d %H:%M:%S") >= MISSING_HOURS_UTC[0], row
         assert start.strftime("%Y-%m-%d %H:%M:%S") <= MISSING_HOURS_UTC[1], row
     total = _elementary(planted, "fct_lmp_volume_anomalies.")
-    assert total[2] == "fail", total
+    assert total["status"] == "fail", total["description"]
 
 
 def test_elementary_flags_the_price_spike_in_pjm_lmp_maximum(planted):
     result = _elementary(planted, "fct_lmp_lmp_anomalies_by_iso")
-    assert result[2] == "fail", result
-    anomalous = [r for r in _result_rows(result) if r.get("is_anomalous") in (True, "true", 1)]
+    assert result["status"] == "fail", result["description"]
+    anomalous = _anomalous(result)
     spikes = [r for r in anomalous if r["metric_name"] == "max" and r["dimension_value"] == "PJM"]
     assert spikes, anomalous[:5]
     assert any(float(r["metric_value"]) > 2000 for r in spikes), spikes
@@ -188,21 +196,21 @@ def test_elementary_flags_the_price_spike_in_pjm_lmp_maximum(planted):
 
 def test_elementary_flags_the_new_landing_column(planted):
     result = _elementary(planted, "schema_changes_landing_monitored_pjm_dataminer_lmp")
-    assert result[2] == "fail", result
-    assert NEW_COLUMN in (result[5] or "").lower() + json.dumps(_result_rows(result)).lower()
+    assert result["status"] == "fail", result
+    assert NEW_COLUMN in (result["description"] + json.dumps(result["rows"])).lower()
     # The other landing tables did not change.
     others = [
         r
         for uid, r in planted["elementary"].items()
         if "schema_changes_landing_monitored" in uid and "pjm_dataminer_lmp" not in uid
     ]
-    assert all(r[2] == "pass" for r in others)
+    assert others and all(r["status"] == "pass" for r in others)
 
 
 def test_elementary_records_the_identity_test_failure(planted):
     assert "fct_lmp_components_sum_to_lmp" in (planted["build_failure"] or "")
     result = _elementary(planted, "fct_lmp_components_sum_to_lmp")
-    assert result[2] == "fail" and result[3] == 1, result
+    assert result["status"] == "fail" and result["failures"] == 1, result
 
 
 def test_great_expectations_flags_each_planted_problem_with_its_rows(planted):
