@@ -7,8 +7,8 @@ set-ups, interleaved run by run so drift on the shared machine falls on all thre
 
   before      the project without the Elementary package (a copy with no packages.yml):
               what the worker ran before the data-quality layer existed
-  after       the project as shipped: package installed, WarmDbt parses it with the var
-              aurum_elementary false (its models, hooks and test materialization off)
+  after       the project as shipped, package installed: WarmDbt parses a view of the
+              project without its hub packages, with the var aurum_elementary false
   hooks on    the same, parsed with Elementary on: what every run would pay otherwise
 
 The budget (issue 12) is after / before ≤ 1.10.
@@ -55,6 +55,7 @@ def main(warehouse: Path, variables: list[str], workdir: Path) -> float:
                 ["run", "--select", "elementary", "--quiet"],
                 duckdb_path=copy,
                 target_path=copy.parent / "target-setup",
+                elementary=True,
             )
             release_duckdb()
         setups[label] = WarmDbt(

@@ -128,10 +128,14 @@ def test_dbt_runs_with_elementary_off_when_no_package_can_be_installed(tmp_path,
         project_dir=project,
         duckdb_path=tmp_path / "aurum.duckdb",
         target_path=tmp_path / "t",
+        elementary=True,  # the project as is (placeholders included); the var turns it off
     )
     assert {str(r.status) for r in result.result.results} == {"success", "pass"}
     listed = run_dbt(
-        ["ls", "--vars", off, "--output", "name"], project_dir=project, target_path=tmp_path / "t"
+        ["ls", "--vars", off, "--output", "name"],
+        project_dir=project,
+        target_path=tmp_path / "t",
+        elementary=True,
     )
     names = set(listed.result)
     assert "fct_lmp" in names

@@ -91,6 +91,7 @@ def planted(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory)
             ],
             duckdb_path=database,
             target_path=workdir / "target",
+            elementary=True,
         )
     except DbtFailed as exc:  # the identity test is an error: the build reports it
         build_failure = str(exc)

@@ -200,7 +200,7 @@ def elementary_switch(project_dir: Path = PROJECT_DIR) -> str:
 def _run_dbt_deps(project_dir: Path) -> None:
     from aurum.dbt_runner import run_dbt
 
-    run_dbt(["deps"], project_dir=project_dir)
+    run_dbt(["deps"], project_dir=project_dir, elementary=True)
 
 
 def install(

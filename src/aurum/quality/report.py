@@ -85,6 +85,7 @@ def dbt_docs(database: Path, out: Path, work: Path) -> dict:
         ["docs", "generate", "--static", "--vars", f"{{aurum_elementary: {elementary}}}"],
         duckdb_path=database,
         target_path=target,
+        elementary=True,  # the project as it is, Elementary's models and tests included
     )
     release_duckdb()  # edr and great-expectations open the file next, from other processes
     site = out / "dbt-docs"
