@@ -53,17 +53,25 @@ def test_fct_lmp_has_volume_and_price_anomaly_tests(demo_manifest):
     elementary = {
         name: n for name, n in tests.items() if n["test_metadata"].get("namespace") == "elementary"
     }
-    assert {n["test_metadata"]["name"] for n in elementary.values()} == {
-        "volume_anomalies",
-        "dimension_anomalies",
-        "column_anomalies",
+    assert all("elementary" in n["tags"] for n in elementary.values())
+    # Hourly volume for every ISO fct_lmp accepts.
+    accepted = next(
+        n["test_metadata"]["kwargs"]["values"]
+        for n in tests.values()
+        if n["test_metadata"].get("name") == "accepted_values"
+        and n["test_metadata"]["kwargs"].get("column_name") == "iso_code"
+    )
+    volume = {
+        n["test_metadata"]["kwargs"]["where_expression"]
+        for n in elementary.values()
+        if n["test_metadata"]["name"] == "volume_anomalies"
     }
+    assert volume == {f"iso_code = '{iso}'" for iso in accepted}
     kwargs = elementary["fct_lmp_volume_anomalies_by_iso_market"]["test_metadata"]["kwargs"]
     assert kwargs["dimensions"] == ["iso_code", "market"]
     lmp = elementary["fct_lmp_lmp_anomalies_by_iso"]["test_metadata"]["kwargs"]
     assert lmp["dimensions"] == ["iso_code"]
     assert set(lmp["column_anomalies"]) >= {"null_count", "zero_percent", "max"}
-    assert all("elementary" in n["tags"] for n in elementary.values())
 
 
 def test_elementary_models_are_built_in_their_own_schema(demo_manifest):
