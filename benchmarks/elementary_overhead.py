@@ -3,7 +3,8 @@
 Part of `scenario_run_latency` (which calls `main(warehouse, variables)` after its API
 runs). The worker's warm dbt (`WarmDbt`: parsed once, then `dbt build --select
 scenario_output --exclude-resource-type unit_test --vars …` per run) is timed in three
-set-ups, interleaved run by run so drift on the shared machine falls on all three:
+set-ups, interleaved run by run (each round starting with the next one) so drift on the shared
+machine falls on all three:
 
   before      the project without the Elementary package (a copy with no packages.yml):
               what the worker ran before the data-quality layer existed
@@ -68,8 +69,11 @@ def main(warehouse: Path, variables: list[str], workdir: Path) -> float:
         setups[label].manifest()  # parsed once, untimed, as the worker does at start
 
     seconds: dict[str, list[float]] = {label: [] for label in setups}
-    for dbt_vars in variables:
-        for label, dbt in setups.items():
+    order = list(setups)
+    for index, dbt_vars in enumerate(variables):
+        # Each round starts with the next set-up, so no one always follows the heavy one.
+        for label in order[index % 3 :] + order[: index % 3]:
+            dbt = setups[label]
             start = time.perf_counter()
             dbt.invoke(
                 [
