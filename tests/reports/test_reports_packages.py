@@ -140,3 +140,27 @@ def test_dbt_runs_with_elementary_off_when_no_package_can_be_installed(tmp_path,
     names = set(listed.result)
     assert "fct_lmp" in names
     assert not {n for n in names if "elementary" in n or "anomalies" in n}
+
+
+def test_one_off_runs_merge_the_elementary_switch_into_their_vars():
+    from aurum.dbt_runner import _with_elementary_off
+
+    merged = _with_elementary_off(["build", "--vars", '{"scenario": {"id": "x"}}', "-q"])
+    assert json.loads(merged[2]) == {"scenario": {"id": "x"}, "aurum_elementary": False}
+    assert merged[3] == "-q"
+    assert json.loads(_with_elementary_off(["build"])[-1]) == {"aurum_elementary": False}
+    yaml_vars = _with_elementary_off(["build", "--vars", "{days_back: 7}"])
+    assert json.loads(yaml_vars[2]) == {"days_back": 7, "aurum_elementary": False}
+
+
+def test_the_service_view_of_the_project_has_no_hub_packages(tmp_path):
+    from aurum.dbt_runner import project_without_packages
+
+    view = project_without_packages(PROJECT_DIR, tmp_path)
+    names = {p.name for p in view.iterdir()}
+    assert {"dbt_project.yml", "models", "macros", "seeds", "tests"} <= names
+    assert not names & {"packages.yml", "dbt_packages", "package-lock.yml", "target"}
+    assert (view / "models").resolve() == PROJECT_DIR / "models"
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    assert project_without_packages(bare) == bare
