@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -71,7 +70,7 @@ def run_dbt(
     """
     if duckdb_path is not None:
         os.environ["AURUM_DUCKDB_PATH"] = str(duckdb_path)
-    if not elementary:
+    if not elementary and (project_dir / "packages.yml").exists():
         project_dir = _cached_view(project_dir)
         args = _with_elementary_off(args)
     result = dbtRunner().invoke([*args, *_project_args(project_dir, target_path)])
@@ -90,7 +89,8 @@ def _with_elementary_off(args: Sequence[str]) -> list[str]:
         return [*args, "--vars", ELEMENTARY_OFF]
     at = args.index("--vars") + 1
     given = yaml.safe_load(args[at]) or {}
-    args[at] = json.dumps({**given, "aurum_elementary": False})
+    # YAML again, not JSON: dbt reads --vars as YAML, and JSON has no .nan or .inf
+    args[at] = yaml.safe_dump({**given, "aurum_elementary": False}, default_flow_style=True)
     return args
 
 

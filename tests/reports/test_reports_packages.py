@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from aurum.dbt_runner import PROJECT_DIR, run_dbt
 from aurum.quality import dbt_packages as pk
@@ -145,12 +147,15 @@ def test_dbt_runs_with_elementary_off_when_no_package_can_be_installed(tmp_path,
 def test_one_off_runs_merge_the_elementary_switch_into_their_vars():
     from aurum.dbt_runner import _with_elementary_off
 
-    merged = _with_elementary_off(["build", "--vars", '{"scenario": {"id": "x"}}', "-q"])
-    assert json.loads(merged[2]) == {"scenario": {"id": "x"}, "aurum_elementary": False}
+    given = '{"scenario": {"id": "x", "start": "2026-01-01", "usd": .nan, "cap": -.inf}}'
+    merged = _with_elementary_off(["build", "--vars", given, "-q"])
     assert merged[3] == "-q"
-    assert json.loads(_with_elementary_off(["build"])[-1]) == {"aurum_elementary": False}
-    yaml_vars = _with_elementary_off(["build", "--vars", "{days_back: 7}"])
-    assert json.loads(yaml_vars[2]) == {"days_back": 7, "aurum_elementary": False}
+    back = yaml.safe_load(merged[2])
+    assert back.pop("aurum_elementary") is False
+    scenario = back["scenario"]
+    assert scenario["start"] == "2026-01-01" and scenario["cap"] == float("-inf")
+    assert math.isnan(scenario.pop("usd"))  # dbt reads --vars as YAML: .nan survives
+    assert yaml.safe_load(_with_elementary_off(["build"])[-1]) == {"aurum_elementary": False}
 
 
 def test_the_service_view_of_the_project_has_no_hub_packages(tmp_path):
