@@ -18,6 +18,7 @@ include make/services.mk
 include make/trino.mk
 include make/seatunnel.mk
 include make/report.mk
+include make/ops.mk
 
 help:
 	@echo "make demo   install, land the bundled real samples, dbt build on DuckDB, print a summary"
@@ -26,6 +27,7 @@ help:
 	@echo "make serve  the scenario API + worker on the demo warehouse (docs/api.md)"
 	@echo "make report Elementary, great-expectations Data Docs and dbt docs of the demo warehouse (docs/data-quality.md)"
 	@echo "make up | down | services-status   local PostgreSQL, Redis, Kafka (docs/services.md)"
+	@echo "make ops-up | ops-down | ops-status dead-letter triage and alerts (docs/operations.md)"
 
 $(UV):
 	python3 -m venv $(BOOTSTRAP)
