@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -50,6 +51,25 @@ PJM_BUILD = [
     "fct_lmp",
     "source:landing_monitored.pjm_dataminer_lmp",
 ]
+
+
+# The latest execution of every test (a test with dimensions writes one result per value)
+# and the result rows, which Elementary keeps in a table of their own.
+READ_RESULTS = """
+import json, sys, duckdb
+with duckdb.connect(sys.argv[1], read_only=True) as conn:
+    results = conn.execute(
+        "select id, test_unique_id, status, failures, test_results_description "
+        "from elementary.elementary_test_results qualify test_execution_id = "
+        "first_value(test_execution_id) over (partition by test_unique_id order by detected_at desc)"
+    ).fetchall()
+    rows = {}
+    for result_id, row in conn.execute(
+        "select elementary_test_results_id, result_row from elementary.test_result_rows"
+    ).fetchall():
+        rows.setdefault(result_id, []).append(json.loads(row))
+print(json.dumps([results, rows], default=str))
+"""
 
 
 def _plant(database: Path) -> None:
@@ -120,21 +140,13 @@ def planted(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory)
         text=True,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    with duckdb.connect(str(database), read_only=True) as conn:
-        # The latest results of every test (a test with dimensions writes one per value)
-        # and their rows (Elementary keeps those in a table of their own).
-        results = conn.execute(
-            """
-            select id, test_unique_id, status, failures, test_results_description
-            from elementary.elementary_test_results
-            qualify detected_at = max(detected_at) over (partition by test_unique_id)
-            """
-        ).fetchall()
-        rows: dict[str, list[dict]] = {}
-        for result_id, row in conn.execute(
-            "select elementary_test_results_id, result_row from elementary.test_result_rows"
-        ).fetchall():
-            rows.setdefault(result_id, []).append(json.loads(row))
+    # Read in a fresh process: this one's dbt-duckdb instance may still hold a snapshot
+    # of the file from before its own on-run-end hook committed (seen once here).
+    done = subprocess.run(
+        [sys.executable, "-c", READ_RESULTS, str(database)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    results, rows = json.loads(done.stdout)
     latest: dict[str, dict] = {}
     for result_id, uid, status, failures, description in results:
         entry = latest.setdefault(
