@@ -17,6 +17,7 @@ the bad day (var custom_run_started_at), so its anomaly windows cover the sample
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aurum.dbt_runner import PROJECT_DIR, DbtFailed, release_duckdb, run_dbt
+from aurum.dbt_runner import PROJECT_DIR
 from aurum.quality.dbt_packages import elementary_switch
 from aurum.quality.report import REPORTS_VENV, _reports_env
 from warehouse_helpers import copy_warehouse
@@ -100,24 +101,25 @@ def planted(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory)
     workdir = tmp_path_factory.mktemp("planted")
     database = copy_warehouse(demo_warehouse_path, workdir)
     _plant(database)
-    build_failure = None
-    try:
-        run_dbt(
-            [
-                "build",
-                "--select",
-                *PJM_BUILD,
-                "--full-refresh",
+    # dbt as its own process, as `make demo` runs it: Elementary's last inserts are on
+    # disk when it exits (in-process, some were committed only when the process ended).
+    build = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            *["build", "--select", *PJM_BUILD, "--full-refresh"],
+            *[
                 "--vars",
                 json.dumps({"custom_run_started_at": RUN_STARTED_AT, "days_back": DAYS_BACK}),
             ],
-            duckdb_path=database,
-            target_path=workdir / "target",
-            elementary=True,
-        )
-    except DbtFailed as exc:  # the identity test is an error: the build reports it
-        build_failure = str(exc)
-    release_duckdb()
+            *["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],
+            *["--target-path", str(workdir / "target"), "--log-path", str(workdir)],
+        ],
+        env={**os.environ, "AURUM_DUCKDB_PATH": str(database)},
+        capture_output=True,
+        text=True,
+    )
+    # The identity test is an error: the build reports it and exits 1.
+    build_failure = build.stdout if build.returncode != 0 else None
     summary = workdir / "ge.json"
     done = subprocess.run(
         [
@@ -140,8 +142,6 @@ def planted(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory)
         text=True,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    # Read in a fresh process: this one's dbt-duckdb instance may still hold a snapshot
-    # of the file from before its own on-run-end hook committed (seen once here).
     done = subprocess.run(
         [sys.executable, "-c", READ_RESULTS, str(database)], capture_output=True, text=True
     )
