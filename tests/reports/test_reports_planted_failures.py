@@ -160,15 +160,7 @@ def planted(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory)
         entry["status"] = "fail" if "fail" in entry["statuses"] else min(entry["statuses"])
     return {
         "build_failure": build_failure,
-        "elementary": {
-            uid: {
-                "status": status,
-                "failures": failures,
-                "description": description or "",
-                "rows": rows.get(result_id, []),
-            }
-            for result_id, uid, status, failures, description in results
-        },
+        "elementary": latest,
         "ge": json.loads(summary.read_text()),
     }
 
