@@ -18,6 +18,7 @@ include make/services.mk
 include make/trino.mk
 include make/seatunnel.mk
 include make/report.mk
+include make/airflow.mk
 include make/ops.mk
 
 help:
@@ -27,6 +28,7 @@ help:
 	@echo "make serve  the scenario API + worker on the demo warehouse (docs/api.md)"
 	@echo "make report Elementary, great-expectations Data Docs and dbt docs of the demo warehouse (docs/data-quality.md)"
 	@echo "make up | down | services-status   local PostgreSQL, Redis, Kafka (docs/services.md)"
+	@echo "make airflow | airflow-down   Airflow UI + scheduler with the DAGs of orchestration/ (docs/orchestration.md)"
 	@echo "make ops-up | ops-down | ops-status dead-letter triage and alerts (docs/operations.md)"
 
 $(UV):
@@ -49,8 +51,8 @@ demo: setup
 	$(BIN)/aurum-summary --database $(DEMO_DB)
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts orchestration
+	$(BIN)/ruff format --check src tests benchmarks scripts orchestration
 	AURUM_DUCKDB_PATH=.cache/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt macros analyses snapshots
 
 # Integration tests talk to the real local services, started (idempotently) first.
