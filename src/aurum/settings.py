@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     airflow_retries: int = Field(2, ge=0)
     airflow_retry_delay_seconds: float = Field(60.0, gt=0)
 
+    # Data-quality reports (docs/data-quality.md): the local mirror of the dbt hub packages
+    # (default: shared/dbt-packages beside the checkout, if present) and where `make report`
+    # writes its pages.
+    dbt_packages_mirror: Path | None = None
+    report_dir: Path = Path("var/report")
     # --- Ops (docs/operations.md): dead-letter triage in ClickHouse, metrics, alerts ---
     # ClickHouse over its native protocol (clickhouse-driver); the local server is
     # scripts/services/clickhouse.sh. `clickhouse_database` holds ingest_errors and views.
