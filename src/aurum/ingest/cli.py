@@ -45,6 +45,7 @@ def cmd_fetch(settings: Settings, args) -> int:
     from aurum.ingest.pipeline import ingest_days
     from aurum.ingest.publish import stderr_progress
     from aurum.kafka.producer import ConfirmingProducer
+    from aurum.ops.push import push_ingest_results
     from aurum.sources import SOURCES
 
     if args.source not in SOURCES:
@@ -69,6 +70,7 @@ def cmd_fetch(settings: Settings, args) -> int:
             base_url=base_url,
             progress=stderr_progress,
         )
+    push_ingest_results(settings.pushgateway_url, source.name, results)
     for result in results:
         watermark = result.watermark.isoformat() if result.watermark else "unchanged"
         print(
