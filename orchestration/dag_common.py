@@ -30,7 +30,7 @@ def source_catalog() -> dict:
     """{source name: Source}: THE one place the DAGs read the source catalog from.
 
     The ingestion DAGs are generated from it and the backfill DAG checks names against
-    it. When the catalog moves (per-publisher packages), re-point this import only.
+    it (each publisher's package declares its sources; aurum.sources collects them).
     """
     from aurum.sources import SOURCES
 
