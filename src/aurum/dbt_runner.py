@@ -19,7 +19,21 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 class DbtFailed(RuntimeError):
-    pass
+    """dbt did not succeed. `str()` is the full story for logs (command line included);
+    `failures` holds (node name, message) per failed node and `exception` what dbt raised
+    outside any node (e.g. it could not connect), so callers can tell a client what went
+    wrong without the command line, and tell a model's error from an outage."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        failures: Sequence[tuple[str, str]] = (),
+        exception: BaseException | None = None,
+    ):
+        super().__init__(message)
+        self.failures = list(failures)
+        self.exception = exception
 
 
 def _project_args(
@@ -38,9 +52,13 @@ def _raise_unless_success(result: dbtRunnerResult, args: Sequence[str]) -> dbtRu
         failures = []
         for node_result in getattr(result.result, "results", None) or []:
             if str(node_result.status) in {"error", "fail"}:
-                failures.append(f"{node_result.node.name}: {node_result.message}")
-        detail = "; ".join(failures) or str(result.exception)
-        raise DbtFailed(f"dbt {' '.join(args)} failed: {detail}")
+                failures.append((node_result.node.name, str(node_result.message)))
+        detail = "; ".join(f"{name}: {message}" for name, message in failures)
+        raise DbtFailed(
+            f"dbt {' '.join(args)} failed: {detail or result.exception}",
+            failures=failures,
+            exception=result.exception,
+        )
     return result
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,9 +10,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
 VALIDATION_TYPE = "urn:aurum:problem:validation"
+TITLES = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+          413: "Content Too Large", 415: "Unsupported Media Type"}  # fmt: skip
 
 
 class FieldError(BaseModel):
@@ -98,14 +98,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        title = {404: "Not Found", 405: "Method Not Allowed"}.get(exc.status_code, "Error")
+        title = TITLES.get(exc.status_code, "Error")
         problem = Problem(title=title, status=exc.status_code, detail=str(exc.detail))
         return _response(request, problem, getattr(exc, "headers", None))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        problem = Problem(
-            title="Internal Server Error", status=500, detail="unexpected error; see server logs"
-        )
-        return _response(request, problem)
+    # Unexpected errors (500) and an unreachable database (503) are answered by
+    # aurum.api.guard, outside FastAPI: Starlette's own handler for Exception re-raises
+    # after answering, and uvicorn then drops the keep-alive connection unannounced.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from dataclasses import asdict
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ from aurum.api.auth import CurrentPrincipal
 from aurum.api.deps import Db, Services, connection
 from aurum.api.metrics import RUNS_REQUESTED
 from aurum.api.problems import Problem, ProblemError, not_found, validation_error
+from aurum.api.ratelimit import LIMITED as RATE_LIMITED
 from aurum.api.schemas import (
     Page,
     ResultRow,
@@ -37,7 +39,14 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "Invalid input; `errors` lists field paths"},
 }
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+# Bounded: 2^63 used to reach PostgreSQL and fail there (NumericValueOutOfRange, a 500).
+MAX_OFFSET = 1_000_000_000
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
+LocationIds = Annotated[
+    list[Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]]
+    | None,
+    Query(max_length=100, description="Repeat to select several (up to 100)."),
+]
 
 
 SCENARIO_BODY = Body(
@@ -64,9 +73,11 @@ Assumptions = Annotated[Scenario, Depends(_validated)]
 
 
 def _public(record: store.ScenarioRecord | store.RunRecord) -> dict:
-    """The record's fields minus the tenant (the caller's own, implied by the token)."""
+    """The record's fields minus the tenant (the caller's own, implied by the token) and
+    the worker's notes on interruptions (they name infrastructure)."""
     fields = asdict(record)
     fields.pop("tenant_id")
+    fields.pop("last_interruption", None)
     return fields
 
 
@@ -176,16 +187,31 @@ def run_scenario(
     services: Services,
     body: RunRequest | None = None,
 ) -> RunOut:
-    """Queue a run: the run row and its scenario.request.v1 message commit together."""
-    run = store.create_run(
-        db,
-        principal.tenant_id,
-        scenario_id,
-        version=body.version if body else None,
-        requested_by=principal.subject,
-        dbt_target=services.settings.dbt_target,
-        topic=services.settings.scenario_request_topic,
-    )
+    """Queue a run: the run row and its scenario.request.v1 message commit together.
+
+    A tenant may have AURUM_API_MAX_ACTIVE_RUNS_PER_TENANT runs queued or running at
+    once; past that the answer is 429 with `Retry-After` (about one run's duration).
+    """
+    try:
+        run = store.create_run(
+            db,
+            principal.tenant_id,
+            scenario_id,
+            version=body.version if body else None,
+            requested_by=principal.subject,
+            dbt_target=services.settings.dbt_target,
+            topic=services.settings.scenario_request_topic,
+            max_active=services.settings.api_max_active_runs_per_tenant,
+        )
+    except store.QuotaExceeded as exc:
+        RATE_LIMITED.labels("active_runs").inc()
+        seconds = store.typical_run_seconds(db, principal.tenant_id)
+        retry_after = str(min(300, max(1, math.ceil(seconds))))
+        raise ProblemError(
+            429, "Too Many Requests",
+            f"{exc}: wait for one to finish (GET …/runs shows them)",
+            headers={"Retry-After": retry_after},
+        ) from exc  # fmt: skip
     if run is None:
         raise not_found(
             f"scenario {scenario_id}"
@@ -236,7 +262,7 @@ def get_results(
     run_id: uuid.UUID,
     principal: CurrentPrincipal,
     db: Db,
-    location_id: Annotated[list[str] | None, Query(description="Repeat to select several.")] = None,
+    location_id: LocationIds = None,
     start: Annotated[
         AwareDatetime | None, Query(description="Intervals starting at or after (with offset).")
     ] = None,
