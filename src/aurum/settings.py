@@ -50,6 +50,8 @@ class Settings(BaseSettings):
 
     # API limits and quotas (docs/api.md, "Limits, quotas and 429").
     api_max_body_bytes: int = 1_048_576
+    # Steps, adders and fleet changes over all drivers of one scenario: what a run costs.
+    api_max_scenario_items: int = 500
     api_max_active_runs_per_tenant: int = 10
     # Every authenticated request of a tenant: a sustained rate and a burst.
     api_rate_per_second: float = 20.0
@@ -60,6 +62,8 @@ class Settings(BaseSettings):
     # Valuations waiting for the build lock in one API process; more answer 503.
     api_max_pending_valuations: int = 4
     api_db_pool_size: int = 8
+    # Parse dbt when the API starts, so the first valuation does not pay for it.
+    api_warm_dbt: bool = True
 
     # OpenLineage: a JSON-lines file (read by tests and local tools) and/or an HTTP endpoint.
     openlineage_file: Path | None = None

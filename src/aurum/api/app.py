@@ -135,8 +135,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             services.relay = OutboxRelay(settings)
             services.relay.start()
         app.state.services = services
-        # Parse the dbt project in the background so the first valuation does not pay it.
-        threading.Thread(target=services.valuation.warm_up, daemon=True).start()
+        if settings.api_warm_dbt:
+            # Parse the dbt project in the background: the first valuation does not pay it.
+            threading.Thread(target=services.valuation.warm_up, daemon=True).start()
         try:
             yield
         finally:

@@ -85,7 +85,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
         errors = [
-            FieldError(path=_pydantic_path(tuple(e["loc"])), message=e["msg"]) for e in exc.errors()
+            # A JSON syntax error's loc is a character offset, not a field.
+            FieldError(path="", message=f"invalid JSON: {e.get('ctx', {}).get('error', e['msg'])}")
+            if e["type"] == "json_invalid"
+            else FieldError(path=_pydantic_path(tuple(e["loc"])), message=e["msg"])
+            for e in exc.errors()
         ]
         problem = Problem(
             type=VALIDATION_TYPE,
