@@ -11,9 +11,12 @@ import copy
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dbt.cli.main import dbtRunner, dbtRunnerResult
-from dbt.contracts.graph.manifest import Manifest
+if TYPE_CHECKING:  # dbt is imported when first invoked: importing it costs seconds, and
+    # the API process (which imports this module) should start without paying for it.
+    from dbt.cli.main import dbtRunnerResult
+    from dbt.contracts.graph.manifest import Manifest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -74,6 +77,8 @@ def run_dbt(
     `duckdb_path` is passed through AURUM_DUCKDB_PATH, which profiles.yml reads at
     invocation time, so tests and benchmarks never touch the demo warehouse.
     """
+    from dbt.cli.main import dbtRunner
+
     if duckdb_path is not None:
         os.environ["AURUM_DUCKDB_PATH"] = str(duckdb_path)
     result = dbtRunner().invoke([*args, *_project_args(project_dir, target_path)])
@@ -124,6 +129,8 @@ class WarmDbt:
             os.environ["AURUM_DUCKDB_PATH"] = str(self._duckdb_path)
 
     def manifest(self) -> Manifest:
+        from dbt.cli.main import dbtRunner
+
         if self._manifest is None:
             self._environment()
             args = ["parse", "--target", self.target, "--quiet"]
@@ -132,6 +139,8 @@ class WarmDbt:
         return self._manifest
 
     def invoke(self, args: Sequence[str]) -> dbtRunnerResult:
+        from dbt.cli.main import dbtRunner
+
         manifest = copy.deepcopy(self.manifest())
         self._environment()
         full = [*args, "--quiet", "--target", self.target, *self._project_args]

@@ -9,6 +9,7 @@ import pytest
 from api_helpers import DEMO, create, run, tenant
 
 from aurum.devstack import LocalStack
+from aurum.scenarios import store
 
 pytestmark = pytest.mark.integration
 
@@ -45,7 +46,7 @@ def test_stored_columns_are_nullable_where_the_dbt_contract_allows_null(
             " where table_schema = 'app' and table_name = 'scenario_run_output'"
         ).fetchall()
     )
-    copied = nullable_in_dbt & set(stored)
+    copied = nullable_in_dbt & set(store.OUTPUT_COLUMNS)
     assert {"base_energy", "energy", "congestion", "loss"} <= copied
     assert [name for name in sorted(copied) if not stored[name]] == []
 

@@ -101,8 +101,8 @@ def _postgres(action: str) -> None:
                    check=True, cwd=PROJECT_DIR, capture_output=True)  # fmt: skip
 
 
-def test_a_postgresql_restart_gives_503_or_200_never_500(api_stack) -> None:
-    local: LocalStack = api_stack(api_warm_dbt=False, api_rate_burst=1000)
+def test_a_postgresql_restart_gives_503_or_200_never_500(stack: LocalStack) -> None:
+    local = stack
     client = local.client(tenant())
     sid = create(client)["id"]
     with local.client(tenant()) as other:

@@ -91,36 +91,46 @@ def test_assumption_bounds_are_enforced_and_documented(stack: LocalStack) -> Non
 # -- quotas and rate limits -----------------------------------------------------------------
 
 
-def test_queued_runs_have_a_per_tenant_quota(api_stack) -> None:
-    """No worker: runs stay queued. 12 parallel requests, a quota of 3: three accepted,
-    nine answered 429 with Retry-After; another tenant is not affected."""
-    local: LocalStack = api_stack(api_max_active_runs_per_tenant=3, api_warm_dbt=False)
+@pytest.fixture(scope="module")
+def limited(api_stack) -> tuple[LocalStack, LocalStack]:
+    """Two API processes (one JWT key, one Redis, one PostgreSQL), no worker: runs stay
+    queued. Small limits: 3 active runs, bursts of 20 requests, 0.5 requests/s after."""
+    limits = {"api_max_active_runs_per_tenant": 3, "api_rate_per_second": 0.5,
+              "api_rate_burst": 20, "api_warm_dbt": False}  # fmt: skip
+    first: LocalStack = api_stack(**limits)
+    second: LocalStack = api_stack(**limits, jwt_secret=first.env["AURUM_JWT_SECRET"])
+    return first, second
+
+
+def test_queued_runs_have_a_per_tenant_quota(limited: tuple[LocalStack, LocalStack]) -> None:
+    """12 parallel requests, a quota of 3: three accepted, nine answered 429 with
+    Retry-After; another tenant is not affected."""
+    local = limited[0]
     client = local.client(tenant())
     sid = create(client)["id"]
     with ThreadPoolExecutor(12) as pool:
         answers = list(pool.map(lambda _: client.post(f"/v1/scenarios/{sid}/run"), range(12)))
     assert sorted(a.status_code for a in answers) == [202] * 3 + [429] * 9
     for refused in (a for a in answers if a.status_code == 429):
-        assert_problem(refused, 429)
+        problem = assert_problem(refused, 429)
+        assert "the limit is 3" in problem["detail"]
         assert int(refused.headers["retry-after"]) >= 1
     other = local.client(tenant())
     assert other.post(f"/v1/scenarios/{create(other)['id']}/run").status_code == 202
 
 
-def test_request_rates_are_limited_per_tenant_across_api_processes(api_stack) -> None:
-    """Two API processes, one Redis: a tenant's burst of 5 is spent across both."""
-    first: LocalStack = api_stack(api_rate_per_second=0.5, api_rate_burst=5, api_warm_dbt=False)
-    second: LocalStack = api_stack(
-        api_rate_per_second=0.5, api_rate_burst=5, api_warm_dbt=False,
-        jwt_secret=first.env["AURUM_JWT_SECRET"],
-    )  # fmt: skip
+def test_request_rates_are_limited_per_tenant_across_api_processes(
+    limited: tuple[LocalStack, LocalStack],
+) -> None:
+    """Two API processes, one Redis: a tenant's burst of 20 is spent across both."""
+    first, second = limited
     name = tenant()
     token = {"Authorization": f"Bearer {first.token(name)}"}
     answers = []
-    for i in range(8):
+    for i in range(24):
         base = (first if i % 2 == 0 else second).base_url
         answers.append(httpx.get(f"{base}/v1/scenarios", headers=token))
-    assert [a.status_code for a in answers] == [200] * 5 + [429] * 3
+    assert [a.status_code for a in answers] == [200] * 20 + [429] * 4
     refused = assert_problem(answers[-1], 429)
     assert "requests" in refused["detail"]
     assert 1 <= int(answers[-1].headers["retry-after"]) <= 2

@@ -73,6 +73,18 @@ def _pydantic_path(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in parts)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first
+    route's, and GET and POST /v1/scenarios are two routes)."""
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError):
@@ -102,9 +114,21 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI's answer to a body that is not UTF-8: invalid JSON like any other.
+            return await _invalid(
+                request,
+                RequestValidationError(
+                    [{"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error",
+                      "ctx": {"error": "the body is not UTF-8"}}]
+                ),
+            )  # fmt: skip
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
         title = TITLES.get(exc.status_code, "Error")
         problem = Problem(title=title, status=exc.status_code, detail=str(exc.detail))
-        return _response(request, problem, getattr(exc, "headers", None))
+        return _response(request, problem, headers)
 
     # Unexpected errors (500) and an unreachable database (503) are answered by
     # aurum.api.guard, outside FastAPI: Starlette's own handler for Exception re-raises

@@ -28,7 +28,7 @@ from typing import Any
 from aurum.db.registry import read_seed
 from aurum.dbt_runner import WarmDbt
 from aurum.ppa.contract import CpiEscalation, PpaContract
-from aurum.scenarios.models import Scenario
+from aurum.scenarios.models import Filters, Scenario
 from aurum.scenarios.vars import render_vars
 from aurum.scenarios.warehouse import query, read_table, warehouse_lock
 from aurum.settings import Settings
@@ -37,6 +37,7 @@ SELECT = ("scenario_output", "ppa_valuation", "ppa_cashflows_monthly", "ppa_cash
           "ppa_summary")  # fmt: skip
 CPI_TABLE = "intermediate.int_cpi__monthly_index"
 REFERENCE_TTL_SECONDS = 300.0
+BASE_SCENARIO_ID = "base"  # what scenario_output calls base prices (no `scenario` var)
 
 
 class ContractInvalid(ValueError):
@@ -56,6 +57,25 @@ def _registry() -> dict[str, set[str]]:
     for row in read_seed():
         locations[row[0]].add(row[1])
     return dict(locations)
+
+
+def narrowed(scenario: Scenario | None, contract: PpaContract) -> Scenario | None:
+    """The scenario restricted to the contract's ISO and market, the only prices the PPA
+    models read: scenario_output is then built for those rows alone (2,880 instead of
+    57,215 on the demo warehouse). Every adjustment is computed per row from its own
+    ISO's drivers, so the contract's prices are the same. A scenario whose filters
+    exclude the contract's ISO or market is left as it is (it has no prices for it)."""
+    filters = scenario.filters if scenario is not None else Filters()
+    if (filters.iso_codes and contract.iso_code not in filters.iso_codes) or (
+        filters.markets and contract.market not in filters.markets
+    ):
+        return scenario
+    narrow = filters.model_copy(
+        update={"iso_codes": [contract.iso_code], "markets": [contract.market]}
+    )
+    if scenario is None:
+        return Scenario(name="base prices", filters=narrow)
+    return scenario.model_copy(update={"filters": narrow})
 
 
 def _months_back(month: dt.date, months: int) -> dt.date:
@@ -137,8 +157,9 @@ class Valuator:
         """(ppa_summary row, ppa_cashflows_annual rows) for the contract under the scenario."""
         self.check_registry(contract)
         dbt_vars: dict[str, Any] = {"ppa": contract.to_var_json()}
-        if scenario is not None and scenario_id is not None:
-            dbt_vars.update(render_vars(scenario, scenario_id))
+        prices = narrowed(scenario, contract)
+        if prices is not None:
+            dbt_vars.update(render_vars(prices, scenario_id or BASE_SCENARIO_ID))
         if not self._pending.acquire(blocking=False):
             raise ValuationBusy("too many valuations are waiting for the warehouse")
         try:
