@@ -10,6 +10,7 @@ from benchmarks import (
     lmp_normalisation,
     scenario_output,
     scenario_run_latency,
+    tenant_soak,
 )
 
 BENCHMARKS = {
@@ -18,6 +19,7 @@ BENCHMARKS = {
     "scenario_output": scenario_output.main,
     "api_latency": api_latency.main,
     "scenario_run_latency": scenario_run_latency.main,
+    "tenant_soak": tenant_soak.main,
 }
 
 

@@ -4,7 +4,6 @@ processes through Redis), and fair scheduling between tenants in the worker queu
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
@@ -13,8 +12,7 @@ import psycopg
 import pytest
 from api_helpers import RawConnection, assert_problem, create, run, tenant
 
-from aurum.api.ratelimit import Limit, RateLimiter
-from aurum.devstack import LocalStack, free_port
+from aurum.devstack import LocalStack
 from aurum.scenarios import store
 
 pytestmark = pytest.mark.integration
@@ -94,8 +92,9 @@ def test_assumption_bounds_are_enforced_and_documented(stack: LocalStack) -> Non
 @pytest.fixture(scope="module")
 def limited(api_stack) -> tuple[LocalStack, LocalStack]:
     """Two API processes (one JWT key, one Redis, one PostgreSQL), no worker: runs stay
-    queued. Small limits: 3 active runs, bursts of 20 requests, 0.5 requests/s after."""
-    limits = {"api_max_active_runs_per_tenant": 3, "api_rate_per_second": 0.5,
+    queued. Small limits: 3 active runs, bursts of 20 requests, one per 20 s after (slow
+    enough that a loaded machine's slowness refills nothing during a test)."""
+    limits = {"api_max_active_runs_per_tenant": 3, "api_rate_per_second": 0.05,
               "api_rate_burst": 20, "api_warm_dbt": False}  # fmt: skip
     first: LocalStack = api_stack(**limits)
     second: LocalStack = api_stack(**limits, jwt_secret=first.env["AURUM_JWT_SECRET"])
@@ -133,30 +132,10 @@ def test_request_rates_are_limited_per_tenant_across_api_processes(
     assert [a.status_code for a in answers] == [200] * 20 + [429] * 4
     refused = assert_problem(answers[-1], 429)
     assert "requests" in refused["detail"]
-    assert 1 <= int(answers[-1].headers["retry-after"]) <= 2
+    assert 1 <= int(answers[-1].headers["retry-after"]) <= 20
     # Another tenant has its own budget.
     other = {"Authorization": f"Bearer {first.token(tenant())}"}
     assert httpx.get(f"{second.base_url}/v1/scenarios", headers=other).status_code == 200
-    time.sleep(int(answers[-1].headers["retry-after"]))
-    assert httpx.get(f"{first.base_url}/v1/scenarios", headers=token).status_code == 200
-
-
-def test_without_redis_each_process_still_limits_on_its_own() -> None:
-    """Redis unreachable (nothing listens on the port): the limits hold, per process."""
-    limiter = RateLimiter(f"redis://127.0.0.1:{free_port()}/0")
-    limit = Limit("requests", rate_per_second=0.1, burst=3)
-    decisions = [limiter.check(limit, "acme") for _ in range(5)]
-    assert [d.admitted for d in decisions] == [True, True, True, False, False]
-    assert decisions[-1].retry_after_seconds >= 1
-    assert limiter.check(limit, "globex").admitted
-
-
-def test_the_redis_limiter_is_one_budget_for_every_process(pg_settings) -> None:
-    limit = Limit("requests", rate_per_second=0.1, burst=4)
-    a, b = RateLimiter(pg_settings.redis_url), RateLimiter(pg_settings.redis_url)
-    name = tenant()
-    admitted = [(a if i % 2 else b).check(limit, name).admitted for i in range(6)]
-    assert admitted == [True] * 4 + [False] * 2
 
 
 # -- the queue: fair between tenants, PostgreSQL the record -------------------------------

@@ -1,0 +1,29 @@
+"""The rate limiter against a real Redis, and without one (nothing listening)."""
+
+from __future__ import annotations
+
+import pytest
+from api_helpers import tenant
+
+from aurum.api.ratelimit import Limit, RateLimiter
+from aurum.devstack import free_port
+
+pytestmark = pytest.mark.integration
+
+
+def test_without_redis_each_process_still_limits_on_its_own() -> None:
+    """Redis unreachable (nothing listens on the port): the limits hold, per process."""
+    limiter = RateLimiter(f"redis://127.0.0.1:{free_port()}/0")
+    limit = Limit("requests", rate_per_second=0.1, burst=3)
+    decisions = [limiter.check(limit, "acme") for _ in range(5)]
+    assert [d.admitted for d in decisions] == [True, True, True, False, False]
+    assert decisions[-1].retry_after_seconds >= 1
+    assert limiter.check(limit, "globex").admitted
+
+
+def test_the_redis_limiter_is_one_budget_for_every_process(pg_settings) -> None:
+    limit = Limit("requests", rate_per_second=0.1, burst=4)
+    a, b = RateLimiter(pg_settings.redis_url), RateLimiter(pg_settings.redis_url)
+    name = tenant()
+    admitted = [(a if i % 2 else b).check(limit, name).admitted for i in range(6)]
+    assert admitted == [True] * 4 + [False] * 2
