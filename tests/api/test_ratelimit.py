@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from api_helpers import tenant
 
@@ -27,3 +29,13 @@ def test_the_redis_limiter_is_one_budget_for_every_process(pg_settings) -> None:
     name = tenant()
     admitted = [(a if i % 2 else b).check(limit, name).admitted for i in range(6)]
     assert admitted == [True] * 4 + [False] * 2
+
+
+def test_a_refused_tenant_is_admitted_again_after_retry_after() -> None:
+    limiter = RateLimiter(f"redis://127.0.0.1:{free_port()}/0")  # the in-memory path
+    limit = Limit("requests", rate_per_second=5, burst=1)
+    assert limiter.check(limit, "acme").admitted
+    refused = limiter.check(limit, "acme")
+    assert not refused.admitted and refused.retry_after_seconds == 1
+    time.sleep(0.25)  # one emission interval (0.2 s) later
+    assert limiter.check(limit, "acme").admitted
