@@ -134,7 +134,12 @@ def create_scenario(
     db: Db,
     scenario: Assumptions,
 ) -> ScenarioOut:
-    """Create a scenario with its assumptions (version 1)."""
+    """Create a scenario with its assumptions (version 1).
+
+    Besides each list's own bound (in the schema), a scenario may have at most
+    AURUM_API_MAX_SCENARIO_ITEMS (500) steps, adders, load drivers and fleet changes in
+    all: each is a row of SQL in every run (422 on `drivers` past it).
+    """
     record = store.create_scenario(db, principal.tenant_id, scenario, principal.subject)
     out = _scenario_out(request, record)
     response.headers["Location"] = out.links.self
@@ -187,7 +192,10 @@ def replace_assumptions(
     services: Services,
     scenario: Assumptions,
 ) -> ScenarioOut:
-    """New assumptions become the next version; earlier versions (and their runs) stay."""
+    """New assumptions become the next version; earlier versions (and their runs) stay.
+
+    The same bounds as for creation apply.
+    """
     record = store.add_version(db, principal.tenant_id, scenario_id, scenario, principal.subject)
     services.cache.invalidate(principal.tenant_id, scenario_id)
     if record is None:
