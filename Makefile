@@ -17,6 +17,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 include make/services.mk
 include make/trino.mk
 include make/seatunnel.mk
+include make/ops.mk
 
 help:
 	@echo "make demo   install, land the bundled real samples, dbt build on DuckDB, print a summary"
@@ -24,6 +25,7 @@ help:
 	@echo "make bench  benchmarks (not part of make test; they start the local services)"
 	@echo "make serve  the scenario API + worker on the demo warehouse (docs/api.md)"
 	@echo "make up | down | services-status   local PostgreSQL, Redis, Kafka (docs/services.md)"
+	@echo "make ops-up | ops-down | ops-status dead-letter triage and alerts (docs/operations.md)"
 
 $(UV):
 	python3 -m venv $(BOOTSTRAP)

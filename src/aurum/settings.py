@@ -69,3 +69,31 @@ class Settings(BaseSettings):
     openlineage_file: Path | None = None
     openlineage_url: str | None = None
     openlineage_namespace: str = "aurum"
+
+    # --- Ops (docs/operations.md): dead-letter triage in ClickHouse, metrics, alerts ---
+    # ClickHouse over its native protocol (clickhouse-driver); the local server is
+    # scripts/services/clickhouse.sh. `clickhouse_database` holds ingest_errors and views.
+    clickhouse_host: str = "127.0.0.1"
+    clickhouse_port: int = 59000
+    clickhouse_user: str = "default"
+    clickhouse_password: SecretStr | None = None
+    clickhouse_database: str = "ops"
+    # The dead-letter sink (aurum.ops.dlq_sink): its consumer group and /metrics port.
+    dlq_sink_group: str = "aurum-dlq-clickhouse"
+    dlq_sink_metrics_port: int = 59197
+    # The exporter (aurum.ops.exporter): dead letters from ClickHouse, freshness from PostgreSQL.
+    ops_exporter_port: int = 59196
+    # Which watermark key the freshness metrics follow (jobs write "default").
+    ops_watermark_key: str = "default"
+    # Batch jobs push their last run here (aurum.ops.push); unset: they push nothing.
+    pushgateway_url: str | None = None
+    # The local ops stack (aurum.ops.stack, `make ops-up`): its ports and Prometheus timings,
+    # and where Prometheus finds the API (scripts/serve.sh's port) to scrape it.
+    prometheus_port: int = 59090
+    prometheus_scrape_interval: str = "15s"
+    prometheus_evaluation_interval: str = "15s"
+    alertmanager_port: int = 59193
+    pushgateway_port: int = 59191
+    webhook_sink_port: int = 59195
+    superset_port: int = 59188
+    api_port: int = 8000

@@ -46,6 +46,7 @@ def cmd_fetch(settings: Settings, args) -> int:
     from aurum.ingest.publish import stderr_progress
     from aurum.ingest.sources import SOURCES
     from aurum.kafka.producer import ConfirmingProducer
+    from aurum.ops.push import push_ingest_results
 
     if args.source not in SOURCES:
         print(
@@ -69,6 +70,7 @@ def cmd_fetch(settings: Settings, args) -> int:
             base_url=base_url,
             progress=stderr_progress,
         )
+    push_ingest_results(settings.pushgateway_url, source.name, results)
     for result in results:
         watermark = result.watermark.isoformat() if result.watermark else "unchanged"
         print(
