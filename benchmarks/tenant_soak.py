@@ -44,7 +44,7 @@ EXAMPLE = json.loads(
     (PROJECT_DIR / "examples" / "scenarios" / "demo_pjm_carbon_gas.json").read_text()
 )
 SOAK_SECONDS = float(os.environ.get("AURUM_BENCH_SOAK_SECONDS", "60"))
-RUN_EVERY = 10.0  # the normal tenant runs its scenario this often
+RUN_EVERY = 5.0  # the normal tenant runs its scenario this often
 FLOOD_THREADS = 2  # run requests; one more thread sends large bodies
 LARGE_BODY_BYTES = 900_000
 

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     worker_max_attempts: int = 3
     # The worker reads the run queue (PostgreSQL) this often when no message woke it.
     worker_poll_seconds: float = 1.0
+    # CPU niceness of the worker (0-19): builds yield the CPU to the API's requests when
+    # both share a machine; 0 leaves it as started.
+    worker_nice: int = 10
 
     # API limits and quotas (docs/api.md, "Limits, quotas and 429").
     api_max_body_bytes: int = 1_048_576

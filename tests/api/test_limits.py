@@ -4,13 +4,14 @@ processes through Redis), and fair scheduling between tenants in the worker queu
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import httpx
 import psycopg
 import pytest
-from api_helpers import RawConnection, assert_problem, create, run, tenant
+from api_helpers import DEMO, RawConnection, assert_problem, create, run, tenant
 
 from aurum.devstack import LocalStack
 from aurum.scenarios import store
@@ -136,6 +137,19 @@ def test_request_rates_are_limited_per_tenant_across_api_processes(
     # Another tenant has its own budget.
     other = {"Authorization": f"Bearer {first.token(tenant())}"}
     assert httpx.get(f"{second.base_url}/v1/scenarios", headers=other).status_code == 200
+
+
+def test_large_bodies_spend_the_rate_budget_by_size(
+    limited: tuple[LocalStack, LocalStack],
+) -> None:
+    """600 KB bodies (valid, under the cap) cost 10 units each of a burst of 20."""
+    client = limited[0].client(tenant())
+    text = json.dumps(DEMO)
+    large = (text[:-1] + " " * (600_000 - len(text)) + "}").encode()
+    headers = {"content-type": "application/json"}
+    answers = [client.post("/v1/scenarios", content=large, headers=headers) for _ in range(3)]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert "64 KiB of body" in assert_problem(answers[2], 429)["detail"]
 
 
 # -- the queue: fair between tenants, PostgreSQL the record -------------------------------

@@ -7,7 +7,7 @@ import time
 import pytest
 from api_helpers import tenant
 
-from aurum.api.ratelimit import Limit, RateLimiter
+from aurum.api.ratelimit import Limit, RateLimiter, request_cost
 from aurum.devstack import free_port
 
 pytestmark = pytest.mark.integration
@@ -39,3 +39,13 @@ def test_a_refused_tenant_is_admitted_again_after_retry_after() -> None:
     assert not refused.admitted and refused.retry_after_seconds == 1
     time.sleep(0.25)  # one emission interval (0.2 s) later
     assert limiter.check(limit, "acme").admitted
+
+
+def test_bodies_are_charged_by_size() -> None:
+    limit = Limit("requests", rate_per_second=20, burst=60)
+    assert [request_cost(n, limit) for n in (0, 700, 65_535, 65_536, 900_000)] == [1, 1, 1, 2, 14]
+    assert request_cost(50 * 2**20, limit) == 60  # never more than the burst
+    limiter = RateLimiter(f"redis://127.0.0.1:{free_port()}/0")
+    slow = Limit("requests", rate_per_second=0.01, burst=30)
+    assert [limiter.check(slow, "acme", 14).admitted for _ in range(3)] == [True, True, False]
+    assert limiter.check(slow, "acme", 2).admitted  # 28 of 30 spent: a small one fits

@@ -5,8 +5,9 @@ In this order (issue 10, items 3 and 5):
 1. **Authentication before the body.** Every `/v1/…` path but `/v1/ping` needs a valid
    bearer token; without one the answer is 401 before a byte of the body is read (a
    50 MB body without a token used to be parsed first; invalid JSON answered 422).
-2. **Per-tenant rate limits** (`aurum.api.ratelimit`): all requests, and requests that
-   start work (`POST …/run`, `POST /v1/ppa/valuate`) → 429 with `Retry-After`.
+2. **Per-tenant rate limits** (`aurum.api.ratelimit`): all requests, charged one unit
+   plus one per 64 KiB of body, and requests that start work (`POST …/run`,
+   `POST /v1/ppa/valuate`) → 429 with `Retry-After`.
 3. **A body-size cap, streamed.** `Content-Length` over AURUM_API_MAX_BODY_BYTES is
    refused at once; a chunked body is read up to the cap and refused when it passes it,
    so no request holds more than the cap in memory. 413.
@@ -30,7 +31,7 @@ from psycopg_pool import PoolTimeout
 from aurum.api.asgi import ASGIApp, Message, Receive, Scope, Send
 from aurum.api.auth import TokenVerifier, bearer_token
 from aurum.api.problems import MEDIA_TYPE, ProblemError
-from aurum.api.ratelimit import Limit, RateLimiter
+from aurum.api.ratelimit import Limit, RateLimiter, request_cost
 from aurum.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,11 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
         if key.lower() == name:
             return value
     return None
+
+
+def _declared_length(scope: Scope) -> int | None:
+    length = _header(scope, b"content-length")
+    return int(length) if length is not None and length.strip().isdigit() else None
 
 
 def _declares_body(scope: Scope) -> bool:
@@ -112,7 +118,8 @@ class Guard:
             await self.app(scope, receive, send)
             return
         path, method = scope.get("path", ""), scope.get("method", "")
-        has_body = _declares_body(scope)
+        has_body, declared = _declares_body(scope), _declared_length(scope)
+        tenant = None
         if needs_token(path):
             try:
                 principal = self.verifier.verify(bearer_token(_header(scope, b"authorization")))
@@ -121,37 +128,62 @@ class Guard:
                                    exc.headers, close=has_body)  # fmt: skip
                 return
             scope.setdefault("state", {})["principal"] = principal
-            if self.limiter is not None:
-                limits = [self.requests] + ([self.work] if starts_work(method, path) else [])
-                for limit in limits:
-                    decision = self.limiter.check(limit, principal.tenant_id)
-                    if not decision.admitted:
-                        await send_problem(
-                            send, scope, 429, "Too Many Requests",
-                            f"tenant rate limit '{limit.name}' ({limit.burst} at once, "
-                            f"{limit.rate_per_second:g}/s sustained); retry after "
-                            f"{decision.retry_after_seconds} s",
-                            {"Retry-After": str(decision.retry_after_seconds)}, close=has_body,
-                        )  # fmt: skip
-                        return
-        if has_body:
-            length = _header(scope, b"content-length")
-            if length is not None and length.strip().isdigit() and int(length) > self.max_body:
-                await self._too_large(send, scope)
+            tenant = principal.tenant_id
+        if declared is not None and declared > self.max_body:
+            await self._too_large(send, scope)
+            return
+        if tenant is not None:
+            refused = self._limit(tenant, method, path, declared or 0)
+            if refused is not None:
+                await self._too_many(send, scope, *refused, close=has_body)
                 return
+        if has_body:
             try:
-                receive = await self._buffered(receive)
+                receive, size = await self._buffered(receive)
             except BodyTooLarge:
                 await self._too_large(send, scope)
                 return
+            if tenant is not None and declared is None:
+                # A chunked body is charged once its size is known.
+                refused = self._limit(tenant, "", path, size, extra_only=True)
+                if refused is not None:
+                    await self._too_many(send, scope, *refused)
+                    return
         await self._call_with_boundary(scope, receive, send, method in ("GET", "HEAD"))
+
+    def _limit(
+        self, tenant: str, method: str, path: str, body_bytes: int, *, extra_only: bool = False
+    ) -> tuple[Limit, int] | None:
+        """(the limit, seconds to wait) if the tenant is over one, else None (charged)."""
+        if self.limiter is None:
+            return None
+        cost = request_cost(body_bytes, self.requests) - (1 if extra_only else 0)
+        checks = [(self.requests, cost)] if cost > 0 else []
+        if starts_work(method, path):
+            checks.append((self.work, 1))
+        for limit, units in checks:
+            decision = self.limiter.check(limit, tenant, units)
+            if not decision.admitted:
+                return limit, decision.retry_after_seconds
+        return None
+
+    async def _too_many(
+        self, send: Send, scope: Scope, limit: Limit, retry_after: int, *, close: bool = False
+    ) -> None:
+        await send_problem(
+            send, scope, 429, "Too Many Requests",
+            f"tenant rate limit '{limit.name}' ({limit.burst} units at once, "
+            f"{limit.rate_per_second:g}/s sustained; a request costs 1 unit plus 1 per "
+            f"64 KiB of body); retry after {retry_after} s",
+            {"Retry-After": str(retry_after)}, close=close,
+        )  # fmt: skip
 
     async def _too_large(self, send: Send, scope: Scope) -> None:
         await send_problem(send, scope, 413, "Content Too Large",
                            f"request bodies are limited to {self.max_body} bytes",
                            close=True)  # fmt: skip
 
-    async def _buffered(self, receive: Receive) -> Receive:
+    async def _buffered(self, receive: Receive) -> tuple[Receive, int]:
         """Read the whole body, refusing it past the cap; replay it to the app."""
         chunks, size = [], 0
         while True:
@@ -177,7 +209,7 @@ class Guard:
                 return replay_first
             return await receive()
 
-        return replay
+        return replay, size
 
     async def _call_with_boundary(
         self, scope: Scope, receive: Receive, send: Send, safe_to_repeat: bool

@@ -1,7 +1,11 @@
 """Per-tenant request-rate limits, shared by every API process through Redis.
 
 Each limit is a GCRA (generic cell rate algorithm, a token bucket kept as one timestamp):
-`rate` requests per second sustained, up to `burst` at once. One Lua script checks and
+`rate` units per second sustained, up to `burst` at once. A request costs one unit, plus
+one per BODY_UNIT_BYTES of body (`request_cost`): a tenant sending 0.9 MB bodies spends
+its budget fifteen times faster than one reading, so large bodies within the cap cannot
+monopolise the API's CPU (issue 10's soak: 19 such bodies a second tripled another
+tenant's median latency). One Lua script checks and
 updates the tenant's key atomically on Redis's own clock, so any number of API
 processes share one budget per tenant and disagree on nothing. A refused request gets
 the time until it would be admitted: the API answers 429 with that as `Retry-After`.
@@ -38,7 +42,9 @@ LIMITER_BACKEND = Counter(
 TIMEOUT_SECONDS = 0.25
 BREAKER_SECONDS = 2.0
 
-# KEYS[1] the tenant's key; ARGV: emission interval (µs), burst.
+BODY_UNIT_BYTES = 65_536
+
+# KEYS[1] the tenant's key; ARGV: emission interval (µs), burst, cost (units).
 # Returns {admitted (0/1), microseconds until admitted}.
 _GCRA = """
 local now_parts = redis.call('TIME')
@@ -47,7 +53,7 @@ local interval = tonumber(ARGV[1])
 local limit = interval * tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
-local new_tat = tat + interval
+local new_tat = tat + interval * tonumber(ARGV[3])
 local wait = new_tat - now - limit
 if wait > 0 then
   return {0, wait}
@@ -74,6 +80,12 @@ class Decision:
     retry_after_seconds: int = 0
 
 
+def request_cost(body_bytes: int, limit: Limit) -> int:
+    """One unit per request and per BODY_UNIT_BYTES of body, at most the burst (or a
+    body-heavy request could never be admitted)."""
+    return min(limit.burst, 1 + body_bytes // BODY_UNIT_BYTES)
+
+
 def _decision(admitted: bool, wait_us: float) -> Decision:
     return Decision(admitted, 0 if admitted else max(1, math.ceil(wait_us / 1_000_000)))
 
@@ -85,16 +97,16 @@ class _LocalGcra:
         self._tat: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def check(self, key: str, limit: Limit) -> Decision:
+    def check(self, key: str, limit: Limit, cost: int = 1) -> Decision:
         now = time.monotonic() * 1_000_000
         with self._lock:
             if len(self._tat) > 100_000:  # bounded: forget tenants idle past their burst
                 self._tat = {k: v for k, v in self._tat.items() if v > now}
             tat = max(self._tat.get(key, now), now)
-            wait = tat + limit.interval_us - now - limit.interval_us * limit.burst
+            wait = tat + limit.interval_us * cost - now - limit.interval_us * limit.burst
             if wait > 0:
                 return _decision(False, wait)
-            self._tat[key] = tat + limit.interval_us
+            self._tat[key] = tat + limit.interval_us * cost
         return _decision(True, 0)
 
 
@@ -114,11 +126,13 @@ class RateLimiter:
     def key(limit: Limit, tenant_id: str) -> str:
         return f"aurum:v1:rate:{limit.name}:{tenant_id}"
 
-    def check(self, limit: Limit, tenant_id: str) -> Decision:
+    def check(self, limit: Limit, tenant_id: str, cost: int = 1) -> Decision:
         key = self.key(limit, tenant_id)
         if time.monotonic() >= self._open_until:
             try:
-                admitted, wait = self._script(keys=[key], args=[limit.interval_us, limit.burst])
+                admitted, wait = self._script(
+                    keys=[key], args=[limit.interval_us, limit.burst, cost]
+                )
             except redis.RedisError as exc:
                 self._open_until = time.monotonic() + BREAKER_SECONDS
                 log.warning("redis unavailable, rate limits local for %.0fs: %s",
@@ -127,7 +141,7 @@ class RateLimiter:
                 LIMITER_BACKEND.labels("redis").inc()
                 return self._count(limit, _decision(bool(admitted), wait))
         LIMITER_BACKEND.labels("local").inc()
-        return self._count(limit, self._local.check(key, limit))
+        return self._count(limit, self._local.check(key, limit, cost))
 
     @staticmethod
     def _count(limit: Limit, decision: Decision) -> Decision:

@@ -16,6 +16,7 @@ claim, and kept warm for every run.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 import time
@@ -147,6 +148,9 @@ def run_worker(settings: Settings, stop: threading.Event) -> None:
 def main() -> int:
     log_json.configure()
     settings = Settings()
+    if settings.worker_nice > 0:
+        # Batch work yields to interactive requests on a shared machine (issue 10's soak).
+        os.nice(settings.worker_nice)
     start_http_server(settings.worker_metrics_port, addr="127.0.0.1")
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
