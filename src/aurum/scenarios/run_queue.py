@@ -13,6 +13,9 @@ run behind it (issue 10: a fuzzing tenant's 58 queued runs held another's for mi
    the fewest runs started within `RECENT_SECONDS`, then the oldest run
    (`FOR UPDATE SKIP LOCKED`, so workers never claim the same row).
 
+A worker claims only from its queue, named after its request topic
+(AURUM_SCENARIO_REQUEST_TOPIC), as the topic alone decided what it ran before.
+
 The lock is taken inside the claiming transaction, before it commits: another worker
 can never see the run `running` with its lock free. `attempts` is the fencing token a
 worker passes when it writes the outcome (`store.complete_run`), so an attempt whose
@@ -54,11 +57,12 @@ def release(conn: psycopg.Connection, run_id: uuid.UUID) -> None:
     conn.execute("select pg_advisory_unlock(%s, hashtext(%s))", (RUN_LOCK_CLASS, str(run_id)))
 
 
-def _reclaim_interrupted(conn: psycopg.Connection) -> RunRecord | None:
+def _reclaim_interrupted(conn: psycopg.Connection, queue: str) -> RunRecord | None:
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
             "select tenant_id, id, attempts from app.scenario_run"
-            " where status = 'running' order by started_at, id"
+            " where status = 'running' and queue = %s order by started_at, id",
+            (queue,),
         )
         candidates = cur.fetchall()
     for candidate in candidates:
@@ -82,7 +86,7 @@ def _reclaim_interrupted(conn: psycopg.Connection) -> RunRecord | None:
     return None
 
 
-def _claim_fairest(conn: psycopg.Connection) -> RunRecord | None:
+def _claim_fairest(conn: psycopg.Connection, queue: str) -> RunRecord | None:
     with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
             """
@@ -93,15 +97,16 @@ def _claim_fairest(conn: psycopg.Connection) -> RunRecord | None:
                            where started_at >= now() - make_interval(secs => %(recent)s)
                        ) as recent
                   from app.scenario_run
-                 where status = 'running'
-                    or started_at >= now() - make_interval(secs => %(recent)s)
+                 where queue = %(queue)s
+                   and (status = 'running'
+                        or started_at >= now() - make_interval(secs => %(recent)s))
                  group by tenant_id
             ),
             candidate as (
                 select r.tenant_id, r.id
                   from app.scenario_run r
                   left join load l on l.tenant_id = r.tenant_id
-                 where r.status = 'queued'
+                 where r.status = 'queued' and r.queue = %(queue)s
                  order by coalesce(l.running, 0), coalesce(l.recent, 0), r.created_at, r.id
                  limit 1
                    for update of r skip locked
@@ -113,7 +118,7 @@ def _claim_fairest(conn: psycopg.Connection) -> RunRecord | None:
              where r.tenant_id = c.tenant_id and r.id = c.id
             returning r.*
             """,
-            {"recent": RECENT_SECONDS},
+            {"recent": RECENT_SECONDS, "queue": queue},
         )
         row = cur.fetchone()
         if row is None:
@@ -122,13 +127,13 @@ def _claim_fairest(conn: psycopg.Connection) -> RunRecord | None:
     return RunRecord(**row)
 
 
-def claim_next(conn: psycopg.Connection) -> RunRecord | None:
-    """Claim the next run for this session (which then holds its lock), or None.
+def claim_next(conn: psycopg.Connection, queue: str) -> RunRecord | None:
+    """Claim the next run of `queue` for this session (which then holds its lock), or None.
 
     The connection must be in autocommit mode and stay open while the run executes;
     closing it (or `release`) lets the run be reclaimed if it is still `running`.
     """
-    return _reclaim_interrupted(conn) or _claim_fairest(conn)
+    return _reclaim_interrupted(conn, queue) or _claim_fairest(conn, queue)
 
 
 def run_status(conn: psycopg.Connection, tenant_id: str, run_id: uuid.UUID) -> str | None:

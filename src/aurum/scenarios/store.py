@@ -56,6 +56,7 @@ class RunRecord:
     error: str | None
     result_rows: int | None
     last_interruption: str | None = None
+    queue: str = SCENARIO_REQUEST_TOPIC
 
 
 class QuotaExceeded(Exception):
@@ -261,7 +262,9 @@ def create_run(
 ) -> RunRecord | None:
     """Insert the run and its scenario.request.v1 outbox row in ONE transaction.
 
-    Returns None when the scenario (or the asked-for version) is not the tenant's. With
+    The run joins the queue named after `topic`, whose workers claim it
+    (`aurum.scenarios.run_queue`). Returns None when the scenario (or the asked-for
+    version) is not the tenant's. With
     `max_active`, raises QuotaExceeded when the tenant already has that many runs queued
     or running; a transaction-scoped advisory lock per tenant makes concurrent requests
     (any API process) count one after the other, so a burst cannot overshoot the quota.
@@ -293,8 +296,9 @@ def create_run(
         cur.execute(
             """
             insert into app.scenario_run
-                (tenant_id, id, scenario_id, assumption_version, request_id, requested_by, dbt_target)
-            values (%s, %s, %s, %s, %s, %s, %s)
+                (tenant_id, id, scenario_id, assumption_version, request_id, requested_by,
+                 dbt_target, queue)
+            values (%s, %s, %s, %s, %s, %s, %s, %s)
             returning *
             """,
             (
@@ -305,6 +309,7 @@ def create_run(
                 request_id,
                 requested_by,
                 dbt_target,
+                topic,
             ),
         )
         run = RunRecord(**cur.fetchone())

@@ -97,7 +97,7 @@ class Worker:
         run = None
         try:
             with connect(self.settings.pg_dsn) as conn:
-                run = run_queue.claim_next(conn)
+                run = run_queue.claim_next(conn, self.settings.scenario_request_topic)
                 if run is None:
                     return False
                 self.executor.execute(conn, run)

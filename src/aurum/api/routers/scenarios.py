@@ -96,6 +96,7 @@ def _public(record: store.ScenarioRecord | store.RunRecord) -> dict:
     fields = asdict(record)
     fields.pop("tenant_id")
     fields.pop("last_interruption", None)
+    fields.pop("queue", None)
     return fields
 
 
