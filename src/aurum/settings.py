@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 1.0
     # CPU niceness of the worker (0-19): builds yield the CPU to the API's requests when
     # both share a machine; 0 leaves it as started.
-    worker_nice: int = 10
+    worker_nice: int = 19
 
     # API limits and quotas (docs/api.md, "Limits, quotas and 429").
     api_max_body_bytes: int = 1_048_576
