@@ -17,6 +17,8 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 include make/services.mk
 include make/trino.mk
 include make/seatunnel.mk
+include make/report.mk
+include make/airflow.mk
 include make/ops.mk
 
 help:
@@ -24,7 +26,9 @@ help:
 	@echo "make test   install, lint (ruff, sqlfluff), run every test (unit + integration)"
 	@echo "make bench  benchmarks (not part of make test; they start the local services)"
 	@echo "make serve  the scenario API + worker on the demo warehouse (docs/api.md)"
+	@echo "make report Elementary, great-expectations Data Docs and dbt docs of the demo warehouse (docs/data-quality.md)"
 	@echo "make up | down | services-status   local PostgreSQL, Redis, Kafka (docs/services.md)"
+	@echo "make airflow | airflow-down   Airflow UI + scheduler with the DAGs of orchestration/ (docs/orchestration.md)"
 	@echo "make ops-up | ops-down | ops-status dead-letter triage and alerts (docs/operations.md)"
 
 $(UV):
@@ -41,13 +45,14 @@ setup: $(VENV)/.synced
 demo: setup
 	rm -f $(DEMO_DB)
 	$(BIN)/aurum-land --database $(DEMO_DB) sample_data
-	AURUM_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --exclude tag:test_fixture --quiet
+	AURUM_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --exclude tag:test_fixture --quiet \
+		--vars "{aurum_elementary: $(ELEMENTARY_ON)}"
 	@echo
 	$(BIN)/aurum-summary --database $(DEMO_DB)
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts orchestration
+	$(BIN)/ruff format --check src tests benchmarks scripts orchestration
 	AURUM_DUCKDB_PATH=.cache/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt macros analyses snapshots
 
 # Integration tests talk to the real local services, started (idempotently) first.

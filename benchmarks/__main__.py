@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 
 from benchmarks import (
+    airflow_ingestion,
     api_latency,
+    incremental_lmp,
     ingest_throughput,
     lmp_normalisation,
     scenario_output,
@@ -15,10 +17,12 @@ from benchmarks import (
 
 BENCHMARKS = {
     "lmp_normalisation": lmp_normalisation.main,
+    "incremental_lmp": incremental_lmp.main,
     "ingest_throughput": ingest_throughput.main,
     "scenario_output": scenario_output.main,
     "api_latency": api_latency.main,
     "scenario_run_latency": scenario_run_latency.main,
+    "airflow_ingestion": airflow_ingestion.main,
     "tenant_soak": tenant_soak.main,
 }
 

@@ -131,8 +131,11 @@ def main() -> None:
     )
     dbt_build = timed(
         "dbt build (LMP models + tests)",
+        # fct_lmp is incremental: without --full-refresh this build would find nothing new.
         lambda: run_dbt(
-            ["build", "--quiet", *lmp_models], duckdb_path=database, target_path=target
+            ["build", "--quiet", "--full-refresh", *lmp_models],
+            duckdb_path=database,
+            target_path=target,
         ),
     )
 

@@ -14,6 +14,9 @@ LocalStack (API + worker, its dbt parsed once) runs the PJM example scenario:
 The first API run is reported apart (first build in the worker process). CLI runs are
 interleaved with the API runs so drift on the shared machine falls on both. API runs:
 AURUM_BENCH_RUNS (default 5); CLI runs: AURUM_BENCH_CLI_RUNS (default 3).
+
+Then the worker's dbt step alone, before and after the Elementary layer, AURUM_BENCH_RUNS
+runs each (benchmarks/elementary_overhead.py).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from aurum.dbt_runner import PROJECT_DIR
 from aurum.devstack import LocalStack
 from aurum.scenarios.models import parse_scenario
 from aurum.scenarios.vars import vars_json
+from benchmarks import elementary_overhead
 from benchmarks.common import build_scenario_warehouse
 
 EXAMPLE = PROJECT_DIR / "examples" / "scenarios" / "demo_pjm_carbon_gas.json"
@@ -152,6 +156,16 @@ def main() -> None:
     print(f"  cold CLI dbt build:    {', '.join(f'{s:.2f}' for s in cli)} s")
     api_p50 = statistics.median(run[0] for run in rest)
     print(f"  ratio API run p50 / cold CLI p50: {api_p50 / statistics.median(cli):5.2f}x")
+    with tempfile.TemporaryDirectory(prefix="aurum-bench-elementary-") as tmp:
+        _elementary_overhead(assumptions, Path(tmp))
+
+
+def _elementary_overhead(assumptions: dict, workdir: Path) -> None:
+    """The worker's dbt step before and after the Elementary layer (elementary_overhead)."""
+    warehouse = build_scenario_warehouse(workdir)
+    variables = [vars_json(parse_scenario(assumptions), "bench", str(uuid.uuid4()))
+                 for _ in range(RUNS)]  # fmt: skip
+    elementary_overhead.main(warehouse, variables, workdir)
 
 
 if __name__ == "__main__":

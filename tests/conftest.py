@@ -50,7 +50,7 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("demo_warehouse")
     database = workdir / "aurum.duckdb"
     assert land_main(["--database", str(database), str(SAMPLE_DATA), str(ISONE_FIXTURES)]) == 0
-    run_dbt(["build"], duckdb_path=database, target_path=workdir / "target")
+    run_dbt(["build"], duckdb_path=database, target_path=workdir / "target", elementary=True)
     return workdir
 
 

@@ -18,7 +18,7 @@
 # query    runs one SQL statement through the REST API (prints the last response)
 #
 # Environment: AURUM_TRINO_PORT (58080), AURUM_TRINO_HEAP (6G), AURUM_TRINO_QUERY_MEMORY
-# (3GB), AURUM_PG_PORT (55432), AURUM_TRINO_PG_SCHEMA (iceberg_catalog),
+# (half the heap), AURUM_PG_PORT (55432), AURUM_TRINO_PG_SCHEMA (iceberg_catalog),
 # AURUM_TRINO_ICEBERG_CATALOG_NAME (aurum_<hash of the checkout path>: checkouts sharing
 # one PostgreSQL keep separate catalogs), AURUM_TRINO_TIMEOUT (180 s, start-up wait).
 set -euo pipefail
@@ -27,7 +27,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 : "${AURUM_TRINO_PORT:=58080}"
 : "${AURUM_TRINO_HEAP:=6G}"
-: "${AURUM_TRINO_QUERY_MEMORY:=3GB}"
+# Half the heap by default: Trino refuses query memory + headroom (30% of heap) above the heap,
+# so a fixed 3GB broke AURUM_TRINO_HEAP=3G.
+if [[ -z ${AURUM_TRINO_QUERY_MEMORY:-} ]]; then
+	case $AURUM_TRINO_HEAP in
+	*[Gg]) AURUM_TRINO_QUERY_MEMORY="$((${AURUM_TRINO_HEAP%[Gg]} * 512))MB" ;;
+	*[Mm]) AURUM_TRINO_QUERY_MEMORY="$((${AURUM_TRINO_HEAP%[Mm]} / 2))MB" ;;
+	*) AURUM_TRINO_QUERY_MEMORY=3GB ;;
+	esac
+fi
 : "${AURUM_TRINO_PG_SCHEMA:=iceberg_catalog}"
 : "${AURUM_TRINO_TIMEOUT:=180}"
 if [[ -z ${AURUM_TRINO_ICEBERG_CATALOG_NAME:-} ]]; then

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -73,6 +73,20 @@ class Settings(BaseSettings):
     openlineage_url: str | None = None
     openlineage_namespace: str = "aurum"
 
+    # Orchestration (orchestration/, docs/orchestration.md). AURUM_BACKFILL_DAYS is the
+    # default window of the ingestion DAGs (aurum-backfill reads the same variable);
+    # AURUM_BACKFILL_HISTORY_LIMIT caps every window. Airflow task retries back off
+    # exponentially from AURUM_AIRFLOW_RETRY_DELAY_SECONDS.
+    backfill_days: int = Field(7, ge=1)
+    backfill_history_limit: int = Field(30, ge=1)
+    airflow_retries: int = Field(2, ge=0)
+    airflow_retry_delay_seconds: float = Field(60.0, gt=0)
+
+    # Data-quality reports (docs/data-quality.md): the local mirror of the dbt hub packages
+    # (default: shared/dbt-packages beside the checkout, if present) and where `make report`
+    # writes its pages.
+    dbt_packages_mirror: Path | None = None
+    report_dir: Path = Path("var/report")
     # --- Ops (docs/operations.md): dead-letter triage in ClickHouse, metrics, alerts ---
     # ClickHouse over its native protocol (clickhouse-driver); the local server is
     # scripts/services/clickhouse.sh. `clickhouse_database` holds ingest_errors and views.
@@ -100,3 +114,11 @@ class Settings(BaseSettings):
     webhook_sink_port: int = 59195
     superset_port: int = 59188
     api_port: int = 8000
+
+    # Kafka → Iceberg landing (aurum.iceberg, docs/scale.md): the Iceberg JDBC catalog that
+    # Trino uses, in the PostgreSQL of pg_dsn. Unset, the catalog name and the warehouse
+    # are what scripts/services/trino.sh gives this checkout (aurum_<sha1 of its path>,
+    # file://<checkout>/var/trino/warehouse).
+    trino_iceberg_catalog_name: str | None = None
+    trino_pg_schema: str = "iceberg_catalog"
+    iceberg_warehouse: str | None = None

@@ -11,7 +11,7 @@ import pytest
 from aurum.ingest.decoders import FORMATS
 from aurum.ingest.land import land_path
 from aurum.ingest.landing import ensure_landing_tables
-from benchmarks import lmp_normalisation, scenario_output
+from benchmarks import incremental_lmp, lmp_normalisation, scenario_output
 from benchmarks.common import PJM_SAMPLE
 
 
@@ -33,6 +33,20 @@ def test_lmp_generator_inserts_landing_rows(landed: duckdb.DuckDBPyConnection) -
         " where _source_file = 'generated_da_hrl_lmps.csv' and type = 'HUB'"
     ).fetchone()[0]
     assert hubs == 12  # the real hubs keep their ids
+
+
+def test_incremental_generator_lands_one_file_per_day(landed: duckdb.DuckDBPyConnection) -> None:
+    landed.execute("create table main.hub_sample as select * from landing.pjm_dataminer_lmp")
+    for day in (0, 1):
+        landed.execute(incremental_lmp.day_sql(day, locations=30))
+    files = landed.execute(
+        "select _source_file, min(_loaded_at), count(*), count(distinct (pnode_id, datetime_beginning_utc))"
+        " from landing.pjm_dataminer_lmp where _source_file like 'generated_%' group by 1 order by 1"
+    ).fetchall()
+    assert [(f[0], str(f[1]), f[2], f[3]) for f in files] == [
+        ("generated_da_hrl_lmps_2025-01-01.csv", "2025-01-02 06:00:00", 30 * 24, 30 * 24),
+        ("generated_da_hrl_lmps_2025-01-02.csv", "2025-01-03 06:00:00", 30 * 24, 30 * 24),
+    ]
 
 
 @pytest.mark.integration

@@ -21,8 +21,16 @@ ranked as (
                 source_file desc,
                 source_row desc
         ) as revision_rank,
+        -- The same window as the rank (a frame over the whole partition), so engines
+        -- compute both in one pass: at 57 M rows a second window spec doubled DuckDB's memory.
         count(*) over (
             partition by iso_code, market, location_id, interval_start_utc
+            order by
+                coalesce(published_version, -1) desc,
+                loaded_at desc,
+                source_file desc,
+                source_row desc
+            rows between unbounded preceding and unbounded following
         ) as revision_count
     from unioned
 

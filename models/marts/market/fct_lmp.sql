@@ -1,4 +1,6 @@
-{#- Casts pin every column to the enforced contract on both engines. -#}
+{#- Casts pin every column to the enforced contract on both engines. Incremental
+    (config in _market__models.yml): a build rebuilds only the intervals that newly
+    loaded rows touch, see macros/incremental/incremental_window.sql. -#}
 select
     cast(iso_code as varchar) as iso_code,
     cast(market as varchar) as market,
@@ -26,3 +28,4 @@ select
     cast(source_row as bigint) as source_row,
     loaded_at
 from {{ ref('int_lmp__enriched') }}
+where {{ aurum.incremental_window(ref('int_lmp__unioned'), 'interval_start_utc') }}

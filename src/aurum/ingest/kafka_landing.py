@@ -61,6 +61,47 @@ def _headers(message: Message) -> dict[str, str]:
     return {k: v.decode() for k, v in (message.headers() or []) if v is not None}
 
 
+def decode_message(
+    message: Message, loaded_at: datetime, headerless_formats: dict[str, str] | None = None
+) -> tuple[str, list] | None:
+    """(landing table, row in its column order) for one message; None when it is not ours.
+
+    Dead letters go to REJECTED_TABLE (REJECTED_COLUMNS); landing rows are the format's
+    columns then PROVENANCE_COLUMNS. Shared by the DuckDB and the Iceberg lander.
+    """
+    headers = _headers(message)
+    subject = headers.get(SUBJECT_HEADER)
+    if message.topic() == DLQ_TOPIC:
+        record = decode(DLQ_SUBJECT, message.value(), writer_subject=subject or DLQ_SUBJECT)
+        return REJECTED_TABLE, [
+            record["source_format"] or record["source"],
+            record["source_file"],
+            record["source_row"],
+            f"{record['error_class']}: {record['error_message']}",
+            (record["payload"] or b"").decode("utf-8", "replace") or record["payload_pointer"],
+            record["occurred_at"].replace(tzinfo=None),
+            record["stage"],
+            record["error_id"],
+        ]
+    format_name = headers.get(FORMAT_HEADER)
+    if format_name is not None:
+        record = decode(landing_subject(format_name), message.value(), writer_subject=subject)
+    else:
+        format_name = (headerless_formats or {}).get(message.topic()) or format_of_topic(
+            message.topic()
+        )
+        if format_name is None:
+            return None
+        record = seatunnel_avro.decode_landing(format_name, message.value())
+    source_format = format_named(format_name)
+    return format_name, [record.get(c) for c in source_format.column_names] + [
+        record["source_file"],
+        record["source_row"],
+        record.get("source_item") or 0,
+        loaded_at,
+    ]
+
+
 class KafkaLander:
     def __init__(
         self,
@@ -153,47 +194,13 @@ class KafkaLander:
         rows_by_format: dict[str, list[list]] = defaultdict(list)
         dead_rows: list[list] = []
         for message in messages:
-            headers = _headers(message)
-            subject = headers.get(SUBJECT_HEADER)
-            if message.topic() == DLQ_TOPIC:
-                record = decode(DLQ_SUBJECT, message.value(), writer_subject=subject or DLQ_SUBJECT)
-                dead_rows.append(
-                    [
-                        record["source_format"] or record["source"],
-                        record["source_file"],
-                        record["source_row"],
-                        f"{record['error_class']}: {record['error_message']}",
-                        (record["payload"] or b"").decode("utf-8", "replace")
-                        or record["payload_pointer"],
-                        record["occurred_at"].replace(tzinfo=None),
-                        record["stage"],
-                        record["error_id"],
-                    ]
-                )
-                continue
-            format_name = headers.get(FORMAT_HEADER)
-            if format_name is not None:
-                record = decode(
-                    landing_subject(format_name), message.value(), writer_subject=subject
-                )
+            decoded = decode_message(message, loaded_at, self.headerless_formats)
+            if decoded is None:
+                stats.undecodable += 1  # not ours: no format header, no SeaTunnel topic
+            elif decoded[0] == REJECTED_TABLE:
+                dead_rows.append(decoded[1])
             else:
-                format_name = self.headerless_formats.get(message.topic()) or format_of_topic(
-                    message.topic()
-                )
-                if format_name is None:
-                    stats.undecodable += 1  # not ours: no format header, no SeaTunnel topic
-                    continue
-                record = seatunnel_avro.decode_landing(format_name, message.value())
-            source_format = format_named(format_name)
-            rows_by_format[format_name].append(
-                [record.get(c) for c in source_format.column_names]
-                + [
-                    record["source_file"],
-                    record["source_row"],
-                    record.get("source_item") or 0,
-                    loaded_at,
-                ]
-            )
+                rows_by_format[decoded[0]].append(decoded[1])
         self.conn.execute("begin transaction")
         try:
             for format_name, rows in rows_by_format.items():
