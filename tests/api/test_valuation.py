@@ -129,3 +129,28 @@ def test_dbt_failures_answer_502_without_command_lines_or_paths(
     reference = detail.rsplit(" ", 1)[-1]
     log = (valuation_stack.workdir / "api.log").read_text()
     assert reference in log and "dim_location" in log
+
+
+def test_a_scenario_with_tiny_numbers_values_instead_of_502(valuation_stack: LocalStack) -> None:
+    """Issue 10.2: the valuation path rendered --vars with json.dumps, so 5e-324 reached dbt
+    as the YAML string "5e-324" and the valuation answered 502."""
+    tiny = {
+        "name": "tiny numbers",
+        "filters": {"iso_codes": ["PJM"]},
+        "drivers": [
+            {"type": "load_growth", "iso_code": "PJM", "annual_pct": 0.001, "base_year": 2024},
+            {
+                "type": "policy",
+                "other_adders": [
+                    {"name": "a", "start": "2024-01-01", "end": "2027-01-01",
+                     "price_per_mwh": 5e-324}
+                ],
+            },
+        ],
+    }  # fmt: skip
+    name = tenant()
+    with valuation_stack.client(name) as client:
+        scenario = create(client, tiny)
+    response = valuate(valuation_stack, name, CONTRACT, scenario_id=scenario["id"])
+    assert response.status_code == 200, response.text
+    assert response.json()["summary"]["contract_id"] == CONTRACT["contract_id"]

@@ -85,6 +85,8 @@ def test_jinja_in_a_string_is_refused_by_the_model():
         ({"hub_location_id": None}, "hub_location_id"),
         ({"discount": {"annual_rate": 0.07, "basis": "nominal"}}, "discount.valuation_date"),
         ({"shape": {"kind": "fixed", "mw": 10, "extra": 1}}, "shape.extra"),
+        ({"node_location_id": "{{ env_var('AURUM_PG_DSN') }}"}, "node_location_id"),
+        ({"buyer_share": 0.0}, "buyer_share"),
     ],
 )
 def test_invalid_var_fails_at_compile_time_naming_the_field(tmp_path, patch, field):

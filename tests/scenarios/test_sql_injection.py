@@ -275,6 +275,11 @@ INVALID = [
         "load_growth.0.base_year: must be an integer year",
     ),
     ('{"scenario": {"scenario_id": "s", "iso_codes": ["PJM", "PJM"]}}', "iso_codes.1: duplicate"),
+    # Strings inside the var are not rendered by dbt; the var layer refuses braces anyway.
+    (
+        '{"scenario": {"scenario_id": "s", "location_ids": ["{{ env_var(\'HOME\') }}"]}}',
+        "location_ids.0: braces are not allowed",
+    ),
     ('{"scenario": {"scenario_id": "s", "markets": ["dam"]}}', "markets.0: must be one of"),
 ]
 
@@ -286,6 +291,7 @@ def mini_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "macros").mkdir()
     for name in ("scenario_vars.sql", "generate_schema_name.sql"):
         shutil.copy(PROJECT_DIR / "macros" / name, root / "macros" / name)
+    shutil.copytree(PROJECT_DIR / "macros" / "vars", root / "macros" / "vars")  # the var layer
     shutil.copy(PROJECT_DIR / "profiles.yml", root / "profiles.yml")
     (root / "dbt_project.yml").write_text(
         "name: aurum\nversion: '0.1.0'\nconfig-version: 2\nprofile: aurum\n"

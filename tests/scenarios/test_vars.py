@@ -10,12 +10,33 @@ from scenario_helpers import EXAMPLES, FLEET, FUEL, LOAD, POLICY, scenario
 from aurum.scenarios import (
     COAL_MMBTU_PER_SHORT_TON,
     METRIC_TON_PER_SHORT_TON,
-    base_vars,
+    ScenarioVar,
     parse_scenario,
     render_vars,
     vars_json,
 )
-from aurum.scenarios.vars import LIST_COLUMNS, TOP_KEYS
+
+# The var's keys and each list's row keys, in order: the contract's fields.
+TOP_KEYS = tuple(ScenarioVar.model_fields)
+LIST_COLUMNS = {
+    name: tuple(field.annotation.__args__[0].model_fields)  # list[Row] → Row's fields
+    for name, field in ScenarioVar.model_fields.items()
+    if name in ("carbon", "adders", "load_growth", "fuel", "fleet")
+}
+
+
+def test_var_keys_are_the_documented_shape() -> None:
+    assert TOP_KEYS == (
+        "scenario_id", "run_id", "base_start", "base_end", "iso_codes", "markets",
+        "location_ids", "carbon", "adders", "load_growth", "fuel", "fleet",
+    )  # fmt: skip
+    assert LIST_COLUMNS == {
+        "carbon": ("start", "end", "usd_per_metric_ton"),
+        "adders": ("name", "start", "end", "usd_per_mwh"),
+        "load_growth": ("iso_code", "zone", "annual_fraction", "price_elasticity", "base_year"),
+        "fuel": ("fuel", "start", "end", "mode", "usd_per_mmbtu", "multiplier"),
+        "fleet": ("iso_code", "zone", "technology", "mw_delta", "effective"),
+    }
 
 
 def test_constants() -> None:
@@ -25,7 +46,7 @@ def test_constants() -> None:
 
 def test_no_drivers_is_the_base_shape() -> None:
     out = render_vars(parse_scenario({"name": "n"}), "base")["scenario"]
-    assert out == base_vars()
+    assert out == ScenarioVar.base().model_dump(mode="json")
     assert list(out) == list(TOP_KEYS)
 
 
@@ -145,3 +166,43 @@ def test_deterministic() -> None:
     a = parse_scenario(scenario(FLEET, POLICY, FUEL, LOAD))
     b = parse_scenario(scenario(LOAD, FUEL, POLICY, FLEET))
     assert vars_json(a, "s") == vars_json(b, "s")
+
+
+# Issue 10: fleet `mw: 0.00001` was rendered `-1e-05`, which dbt's YAML reading of --vars
+# gives back as a string ("must be a number"). Only APIs that exist before the fix are
+# used, so this fails on the code it guards against. tests/dbt_vars covers every value.
+TINY = {
+    "name": "tiny numbers",
+    "drivers": [
+        {
+            "type": "fleet_change",
+            "changes": [
+                {
+                    "iso_code": "PJM",
+                    "technology": "coal",
+                    "mw": 0.00001,
+                    "action": "retire",
+                    "effective_date": "2026-01-01",
+                }
+            ],
+        },
+        {"type": "load_growth", "iso_code": "PJM", "annual_pct": 0.001, "base_year": 2024},
+        {
+            "type": "policy",
+            "other_adders": [
+                {"name": "a", "start": "2026-01-01", "end": "2027-01-01", "price_per_mwh": 5e-324}
+            ],
+        },
+    ],
+}
+
+
+def test_tiny_numbers_reach_dbt_as_numbers() -> None:
+    from dbt.config.utils import parse_cli_vars  # what dbt does with --vars (YAML 1.1)
+
+    scenario = parse_scenario(TINY)
+    read = parse_cli_vars(vars_json(scenario, "tiny"))["scenario"]
+    assert read["fleet"][0]["mw_delta"] == -1e-05
+    assert read["load_growth"][0]["annual_fraction"] == 1e-05
+    assert read["adders"][0]["usd_per_mwh"] == 5e-324
+    assert read == render_vars(scenario, "tiny")["scenario"]

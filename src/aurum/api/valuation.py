@@ -19,7 +19,6 @@ answer 503 with Retry-After at once instead of tying up threads.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 import time
 from collections import defaultdict
@@ -27,6 +26,7 @@ from typing import Any
 
 from aurum.db.registry import read_seed
 from aurum.dbt_runner import WarmDbt
+from aurum.dbt_vars.text import vars_text
 from aurum.ppa.contract import CpiEscalation, PpaContract
 from aurum.scenarios.models import Filters, Scenario
 from aurum.scenarios.vars import render_vars
@@ -168,7 +168,8 @@ class Valuator:
             # One waiter per process for the cross-process lock (and its connection).
             with self._build_turn, warehouse_lock(self.settings):
                 self._check_cpi(contract)
-                self.dbt.invoke(["run", "--select", *SELECT, "--vars", json.dumps(dbt_vars)])
+                # vars_text, not json.dumps: dbt reads --vars as YAML, where 1e-05 is a string
+                self.dbt.invoke(["run", "--select", *SELECT, "--vars", vars_text(dbt_vars)])
                 names, rows = read_table(
                     self.settings, "ppa_summary", where="contract_id = ?", params=key
                 )

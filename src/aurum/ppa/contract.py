@@ -1,9 +1,12 @@
 """PPA contract terms as data: the Pydantic model, the dbt var rendering, the JSON Schema.
 
 One contract becomes one dbt var, `ppa`, holding canonical JSON (sorted keys, no
-whitespace). `macros/ppa_vars.sql` is the only reader of that var and validates it
-again in Jinja, so `dbt build --vars '{"ppa": ...}'` typed by hand fails before SQL
-the same way this model does. See docs/ppa.md for what every field means.
+whitespace). `PpaContract` is that var's contract, written only here: `python -m
+aurum.dbt_vars` generates it into the dbt project, where the generic var macro
+(`macros/vars/var_contract.sql`) validates the var against it, so `dbt build --vars
+'{"ppa": ...}'` typed by hand fails before SQL the same way this model does. Cross-field
+rules are declared as data (`var_rules`) for that reason. See docs/ppa.md for what every
+field means.
 
     python -m aurum.ppa.contract --schema   # rewrite docs/ppa-contract.schema.json
     python -m aurum.ppa.contract FILE.json  # validate a contract, print the --vars JSON
@@ -19,8 +22,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError
 
+from aurum.dbt_vars.rules import After, Differ, FirstOfMonth, VarModel, When
+from aurum.dbt_vars.schema import json_schema as var_json_schema
+from aurum.dbt_vars.text import vars_text
 from aurum.scenarios.models import IsoCode, Market  # one list of ISOs and markets
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
@@ -44,8 +50,7 @@ ContractDate = Annotated[
 ]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+_Strict = VarModel  # strict, extra="forbid", frozen, finite numbers
 
 
 class FixedShape(_Strict):
@@ -85,11 +90,11 @@ class CpiEscalation(_Strict):
     lag_months: int = Field(default=0, ge=0, le=24)
     base_month: ContractDate = Field(description="First of the month the strike is quoted in.")
 
-    @model_validator(mode="after")
-    def _first_of_month(self) -> CpiEscalation:
-        if self.base_month.day != 1:
-            raise ValueError("escalation.base_month must be the first of a month (YYYY-MM-01)")
-        return self
+    var_rules = (
+        FirstOfMonth(
+            "base_month", message="escalation.base_month must be the first of a month (YYYY-MM-01)"
+        ),
+    )
 
 
 class Curtailment(_Strict):
@@ -104,11 +109,9 @@ class Term(_Strict):
     start: ContractDate
     end: ContractDate
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Term:
-        if self.end < self.start:
-            raise ValueError("term.end must not be before term.start")
-        return self
+    var_rules = (
+        After("end", than="start", strict=False, message="term.end must not be before term.start"),
+    )
 
 
 class Discount(_Strict):
@@ -142,13 +145,20 @@ class PpaContract(_Strict):
     term: Term
     discount: Discount
 
-    @model_validator(mode="after")
-    def _hub_when_settled_at_hub(self) -> PpaContract:
-        if self.settle_at == "hub" and self.hub_location_id is None:
-            raise ValueError("hub_location_id is required when settle_at is 'hub'")
-        if self.hub_location_id is not None and self.hub_location_id == self.node_location_id:
-            raise ValueError("hub_location_id must differ from node_location_id")
-        return self
+    var_rules = (
+        When(
+            "hub_location_id",
+            field="settle_at",
+            equals="hub",
+            present=("hub_location_id",),
+            message="hub_location_id is required when settle_at is 'hub'",
+        ),
+        Differ(
+            "hub_location_id",
+            other="node_location_id",
+            message="hub_location_id must differ from node_location_id",
+        ),
+    )
 
     # -- rendering ---------------------------------------------------------------------
 
@@ -160,7 +170,24 @@ class PpaContract(_Strict):
 
     def dbt_vars(self) -> str:
         """The `--vars` argument: {"ppa": "<canonical JSON>"}."""
-        return json.dumps({"ppa": self.to_var_json()}, separators=(",", ":"))
+        return vars_text({"ppa": self.to_var_json()}, separators=(",", ":"))
+
+
+def placeholder() -> PpaContract:
+    """What the PPA models compile with when the `ppa` var is absent (they return no rows)."""
+    return PpaContract(
+        contract_id="none",
+        settlement="virtual",
+        iso_code="PJM",
+        node_location_id="51288",
+        settle_at="node",
+        market="day_ahead_hourly",
+        shape=FixedShape(kind="fixed", mw=1.0),
+        strike_usd_per_mwh=0.0,
+        negative_price_rule="no_floor",
+        term=Term(start=dt.date(2000, 1, 1), end=dt.date(2000, 1, 1)),
+        discount=Discount(annual_rate=0.0, basis="nominal", valuation_date=dt.date(2000, 1, 1)),
+    )
 
 
 def parse_contract(data: str | bytes | dict) -> PpaContract:
@@ -193,7 +220,7 @@ def error_messages(error: ValidationError) -> list[str]:
 
 
 def json_schema() -> dict:
-    schema = PpaContract.model_json_schema()
+    schema = var_json_schema(PpaContract)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://aurum.example/schemas/ppa-contract.schema.json"
     return schema

@@ -13,10 +13,11 @@ from aurum.scenarios.models import (
     METRIC_TON_PER_SHORT_TON,
     Scenario,
     ScenarioError,
+    ScenarioVar,
     json_schema,
     parse_scenario,
 )
-from aurum.scenarios.vars import base_vars, render_vars, vars_json
+from aurum.scenarios.vars import render_vars, vars_json
 
 __all__ = [
     "COAL_MMBTU_PER_SHORT_TON",
@@ -24,7 +25,7 @@ __all__ = [
     "METRIC_TON_PER_SHORT_TON",
     "Scenario",
     "ScenarioError",
-    "base_vars",
+    "ScenarioVar",
     "json_schema",
     "parse_scenario",
     "render_vars",

@@ -13,6 +13,10 @@ strings, not booleans), dates are 'YYYY-MM-DD', codes come from fixed sets. Amou
 in the scenario's `currency`; `aurum.scenarios.vars.render_vars` converts them to the
 canonical units dbt reads (USD, $/metric ton, $/MMBtu, fractions). Errors name the field
 path, e.g. `drivers.0.steps.1.end` (see `ScenarioError`).
+
+`ScenarioVar` (at the end) is the contract of the one `scenario` dbt var that
+`render_vars` produces: written only here, generated into the dbt project by
+`python -m aurum.dbt_vars` and enforced there by `macros/vars/var_contract.sql`.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from aurum.dbt_vars.rules import After, Together, Unique, VarModel, When
+from aurum.dbt_vars.schema import COLUMN_KEY
 
 ISO_CODES = ("CAISO", "PJM", "MISO", "ERCOT", "NYISO", "SPP", "ISONE")
 MARKETS = (
@@ -166,11 +173,14 @@ class BaseWindow(Period):
     """The historical window whose normalised prices are the base."""
 
 
+MAX_LOCATION_IDS = 10_000
+
+
 class Filters(_Strict):
     iso_codes: list[IsoCode] = Field(default_factory=list, description="[] = all ISOs.")
     markets: list[Market] = Field(default_factory=list, description="[] = all markets.")
     location_ids: list[Text] = Field(
-        default_factory=list, max_length=1_000, description="[] = all locations."
+        default_factory=list, max_length=MAX_LOCATION_IDS, description="[] = all locations."
     )
 
     @model_validator(mode="after")
@@ -395,7 +405,7 @@ def _error_path(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
         parts.append(ctx.get("discriminator", "'type'").strip("'"))
-    if error["type"] == "aurum_field":
+    if error["type"] == "aurum_field" and ctx["path"]:  # "" = the model itself
         parts.append(ctx["path"])
     return ".".join(parts)
 
@@ -432,3 +442,113 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://aurum.invalid/schemas/scenario-assumptions.schema.json"
     return schema
+
+
+# --- The `scenario` dbt var ----------------------------------------------------------
+# The canonical form of a scenario that dbt reads: amounts in USD, $/metric ton, $/MMBtu,
+# $/MWh and fractions; dates 'YYYY-MM-DD' (ends exclusive). Field order is the var's key
+# order. Constraints are declarative only (see aurum.dbt_vars.rules): dbt enforces this
+# model through the generated macros/vars/var_contracts_generated.sql.
+
+BASE_SCENARIO_ID = "base"
+ID_REGEX = r"^[A-Za-z0-9_-]{1,64}$"
+ScenarioId = Annotated[str, StringConstraints(pattern=ID_REGEX)]
+VarDate = Annotated[date, Field(ge=MIN_DATE, le=MAX_DATE)]
+# Finite, with the same guard the var had before it was generated: |x| <= 1e300.
+Amount = Annotated[float, Field(ge=-1e300, le=1e300)]
+Year = Annotated[
+    int, Field(ge=MIN_DATE.year, le=MAX_DATE.year, json_schema_extra={"format": "year"})
+]
+
+
+class CarbonRow(VarModel):
+    start: VarDate
+    end: VarDate
+    usd_per_metric_ton: Amount
+
+    var_rules = (After("end", than="start"),)
+
+
+class AdderRow(VarModel):
+    name: Text
+    start: VarDate
+    end: VarDate
+    usd_per_mwh: Amount
+
+    var_rules = (After("end", than="start"),)
+
+
+class LoadGrowthRow(VarModel):
+    iso_code: IsoCode
+    zone: Text | None = None
+    annual_fraction: Amount
+    price_elasticity: Amount
+    base_year: Year
+
+
+class FuelRow(VarModel):
+    fuel: Literal["natural_gas", "coal"]
+    start: VarDate
+    end: VarDate
+    mode: Literal["price", "multiplier"]
+    usd_per_mmbtu: Amount | None = None
+    multiplier: Amount | None = None
+
+    var_rules = (
+        After("end", than="start"),
+        When("", field="mode", equals="price", present=("usd_per_mmbtu",), absent=("multiplier",)),
+        When(
+            "",
+            field="mode",
+            equals="multiplier",
+            present=("multiplier",),
+            absent=("usd_per_mmbtu",),
+        ),
+    )
+
+
+class FleetRow(VarModel):
+    iso_code: IsoCode
+    zone: Text | None = None
+    technology: Technology
+    mw_delta: Amount = Field(description="MW added; retirements are negative.")
+    effective: VarDate
+
+
+class ScenarioVar(VarModel):
+    """The `scenario` dbt var. Absent (dbt_project.yml: null) means `ScenarioVar.base()`."""
+
+    scenario_id: ScenarioId
+    run_id: ScenarioId | None = None
+    base_start: VarDate | None = Field(default=None, description="Inclusive UTC date.")
+    base_end: VarDate | None = Field(default=None, description="Exclusive UTC date.")
+    iso_codes: list[IsoCode] = Field(
+        default_factory=list, description="[] = all", json_schema_extra={COLUMN_KEY: "iso_code"}
+    )
+    markets: list[Market] = Field(
+        default_factory=list, description="[] = all", json_schema_extra={COLUMN_KEY: "market"}
+    )
+    location_ids: list[Text] = Field(
+        default_factory=list,
+        max_length=MAX_LOCATION_IDS,
+        description="[] = all",
+        json_schema_extra={COLUMN_KEY: "location_id"},
+    )
+    carbon: list[CarbonRow] = Field(default_factory=list)
+    adders: list[AdderRow] = Field(default_factory=list)
+    load_growth: list[LoadGrowthRow] = Field(default_factory=list)
+    fuel: list[FuelRow] = Field(default_factory=list)
+    fleet: list[FleetRow] = Field(default_factory=list)
+
+    var_rules = (
+        Together("base_end", first="base_start"),
+        After("base_end", than="base_start"),
+        Unique("iso_codes"),
+        Unique("markets"),
+        Unique("location_ids"),
+    )
+
+    @classmethod
+    def base(cls) -> ScenarioVar:
+        """The base scenario: no filters, no drivers."""
+        return cls(scenario_id=BASE_SCENARIO_ID)

@@ -1,62 +1,33 @@
-"""The one var contract: validated assumptions → the `scenario` dbt var.
+"""Validated assumptions → the `scenario` dbt var (canonical units), and its `--vars` text.
 
-dbt reads scenarios through exactly one var, `scenario`, whose shape is fixed here and
-re-validated by `macros/scenario_vars.sql`. Every amount is canonical: USD, $/metric
-ton, $/MMBtu, $/MWh, fractions, ISO dates 'YYYY-MM-DD' (end dates exclusive):
-
-    scenario:
-      scenario_id: str                 # [A-Za-z0-9_-]{1,64}
-      run_id: str | null               # [A-Za-z0-9_-]{1,64}
-      base_start: date | null          # inclusive, UTC date
-      base_end: date | null            # exclusive
-      iso_codes: [str]                 # [] = all
-      markets: [str]                   # [] = all
-      location_ids: [str]              # [] = all
-      carbon: [{start, end, usd_per_metric_ton}]
-      adders: [{name, start, end, usd_per_mwh}]
-      load_growth: [{iso_code, zone, annual_fraction, price_elasticity, base_year}]
-      fuel: [{fuel, start, end, mode, usd_per_mmbtu, multiplier}]
-      fleet: [{iso_code, zone, technology, mw_delta, effective}]   # retire → negative
+The var's contract is `aurum.scenarios.models.ScenarioVar` (its fields are the var's
+keys, in order; docs/scenario-assumptions.md shows the shape). `render_vars` converts a
+`Scenario` to it; dbt enforces the same model through the generated var contract
+(`macros/vars/`), so a hand-written `--vars` is held to the same rules.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
+from aurum.dbt_vars.text import vars_text
 from aurum.scenarios.models import (
+    BASE_SCENARIO_ID,
     COAL_MMBTU_PER_SHORT_TON,
+    ID_REGEX,
     METRIC_TON_PER_SHORT_TON,
     FleetChangeDriver,
     FuelCurveDriver,
     LoadGrowthDriver,
     PolicyDriver,
     Scenario,
+    ScenarioVar,
 )
 
-ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+ID_PATTERN = re.compile(ID_REGEX.removeprefix("^").removesuffix("$"))
 VAR_NAME = "scenario"
-BASE_SCENARIO_ID = "base"
-
-# The keys of the var and of each list's rows, in order. The macro checks the same sets.
-LIST_COLUMNS: dict[str, tuple[str, ...]] = {
-    "carbon": ("start", "end", "usd_per_metric_ton"),
-    "adders": ("name", "start", "end", "usd_per_mwh"),
-    "load_growth": ("iso_code", "zone", "annual_fraction", "price_elasticity", "base_year"),
-    "fuel": ("fuel", "start", "end", "mode", "usd_per_mmbtu", "multiplier"),
-    "fleet": ("iso_code", "zone", "technology", "mw_delta", "effective"),
-}
-TOP_KEYS: tuple[str, ...] = (
-    "scenario_id",
-    "run_id",
-    "base_start",
-    "base_end",
-    "iso_codes",
-    "markets",
-    "location_ids",
-    *LIST_COLUMNS,
-)
+__all__ = ["BASE_SCENARIO_ID", "ID_PATTERN", "VAR_NAME", "render_vars", "vars_json"]
 
 
 def _check_id(kind: str, value: str) -> str:
@@ -85,23 +56,9 @@ def fuel_per_mmbtu(value: float, unit: str, heat_content: float | None) -> float
     return value
 
 
-def base_vars() -> dict[str, Any]:
-    """The var dbt uses when none is given: the base scenario, no filters, no drivers."""
-    return {
-        "scenario_id": BASE_SCENARIO_ID,
-        "run_id": None,
-        "base_start": None,
-        "base_end": None,
-        "iso_codes": [],
-        "markets": [],
-        "location_ids": [],
-        **{key: [] for key in LIST_COLUMNS},
-    }
-
-
 def render_vars(scenario: Scenario, scenario_id: str, run_id: str | None = None) -> dict:
-    """`{"scenario": {...}}` for dbt, canonical units, exactly the documented shape."""
-    out = base_vars()
+    """`{"scenario": {...}}` for dbt: a `ScenarioVar`, dumped as JSON-ready values."""
+    out = ScenarioVar.base().model_dump(mode="json")
     out["scenario_id"] = _check_id("scenario_id", scenario_id)
     out["run_id"] = None if run_id is None else _check_id("run_id", run_id)
     if scenario.base_window is not None:
@@ -174,19 +131,16 @@ def render_vars(scenario: Scenario, scenario_id: str, run_id: str | None = None)
             ]
     # Deterministic order, so the same assumptions always give the same var text.
     for key in ("carbon", "adders", "fuel"):
-        out[key].sort(key=lambda row: tuple(str(row[c]) for c in LIST_COLUMNS[key]))
+        out[key].sort(key=lambda row: tuple(str(value) for value in row.values()))
     out["fleet"].sort(
         key=lambda r: (r["effective"], r["iso_code"], str(r["zone"]), r["technology"])
     )
-    return {VAR_NAME: out}
+    # Held to the var's contract here too: a conversion bug fails in Python, not in dbt.
+    checked = ScenarioVar.model_validate_json(json.dumps(out, allow_nan=False))
+    return {VAR_NAME: checked.model_dump(mode="json")}
 
 
 def vars_json(scenario: Scenario, scenario_id: str, run_id: str | None = None) -> str:
-    """The `--vars` argument for `dbt build`: compact JSON, no NaN, stable key order.
-
-    Non-ASCII stays as UTF-8 (ensure_ascii=False): dbt parses `--vars` as YAML, which
-    does not join JSON surrogate-pair escapes (an emoji as \\ud83d\\ude00 is invalid YAML).
-    """
-    return json.dumps(
-        render_vars(scenario, scenario_id, run_id), allow_nan=False, ensure_ascii=False
-    )
+    """The `--vars` argument for `dbt build`: JSON that dbt's YAML reading gives back
+    exactly (floats always with a dot, YAML line breaks escaped: aurum.dbt_vars.text)."""
+    return vars_text(render_vars(scenario, scenario_id, run_id))

@@ -1,0 +1,3 @@
+from aurum.dbt_vars.contracts import main
+
+raise SystemExit(main())
