@@ -108,29 +108,6 @@ def waiting_on_advisory_locks(conn) -> int:
     ).fetchone()[0]
 
 
-def test_dbt_failures_answer_502_without_command_lines_or_paths(
-    valuation_stack: LocalStack,
-) -> None:
-    """Last in this module: it breaks the stack's warehouse (dim_location dropped), so
-    dbt itself fails; the client gets a reference, the log gets the detail."""
-    settings = valuation_stack.settings
-    key = "aurum.warehouse:" + warehouse_identity(settings)
-    with connect(settings.pg_dsn) as holder:
-        holder.execute("select pg_advisory_lock(hashtext(%s))", (key,))
-        try:
-            with duckdb.connect(str(settings.duckdb_path)) as warehouse:
-                warehouse.execute("drop table market.dim_location")
-        finally:
-            holder.execute("select pg_advisory_unlock(hashtext(%s))", (key,))
-    problem = assert_problem(valuate(valuation_stack, tenant(), CONTRACT), 502)
-    detail = problem["detail"]
-    for leak in ("--vars", "--select", "dbt run", "/", "dim_location", "ppa_valuation"):
-        assert leak not in detail, detail
-    reference = detail.rsplit(" ", 1)[-1]
-    log = (valuation_stack.workdir / "api.log").read_text()
-    assert reference in log and "dim_location" in log
-
-
 def test_a_scenario_with_tiny_numbers_values_instead_of_502(valuation_stack: LocalStack) -> None:
     """Issue 10.2: the valuation path rendered --vars with json.dumps, so 5e-324 reached dbt
     as the YAML string "5e-324" and the valuation answered 502."""
@@ -154,3 +131,26 @@ def test_a_scenario_with_tiny_numbers_values_instead_of_502(valuation_stack: Loc
     response = valuate(valuation_stack, name, CONTRACT, scenario_id=scenario["id"])
     assert response.status_code == 200, response.text
     assert response.json()["summary"]["contract_id"] == CONTRACT["contract_id"]
+
+
+def test_dbt_failures_answer_502_without_command_lines_or_paths(
+    valuation_stack: LocalStack,
+) -> None:
+    """Last in this module: it breaks the stack's warehouse (dim_location dropped), so
+    dbt itself fails; the client gets a reference, the log gets the detail."""
+    settings = valuation_stack.settings
+    key = "aurum.warehouse:" + warehouse_identity(settings)
+    with connect(settings.pg_dsn) as holder:
+        holder.execute("select pg_advisory_lock(hashtext(%s))", (key,))
+        try:
+            with duckdb.connect(str(settings.duckdb_path)) as warehouse:
+                warehouse.execute("drop table market.dim_location")
+        finally:
+            holder.execute("select pg_advisory_unlock(hashtext(%s))", (key,))
+    problem = assert_problem(valuate(valuation_stack, tenant(), CONTRACT), 502)
+    detail = problem["detail"]
+    for leak in ("--vars", "--select", "dbt run", "/", "dim_location", "ppa_valuation"):
+        assert leak not in detail, detail
+    reference = detail.rsplit(" ", 1)[-1]
+    log = (valuation_stack.workdir / "api.log").read_text()
+    assert reference in log and "dim_location" in log

@@ -39,7 +39,8 @@ PROFILES_SEED = PROJECT_DIR / "seeds" / "ppa" / "ppa_generation_profiles.csv"
 # "{{ env_var('...') }}" inside a string would be evaluated (tests/ppa/test_ppa_sql_safety.py).
 LocationId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f{}]+$")]
 # Contract dates: 2000-01-01..2100-12-31 (0001..9999 was accepted and valued at NPV 0).
-# The pattern shows the range in the JSON Schema, which has no bounds for dates.
+# Standard JSON Schema has no bounds for dates: the pattern shows the range to OpenAPI
+# clients and schemathesis (the dbt var layer reads ge/le itself, and the pattern too).
 ContractDate = Annotated[
     dt.date,
     Field(

@@ -173,7 +173,8 @@ class BaseWindow(Period):
     """The historical window whose normalised prices are the base."""
 
 
-MAX_LOCATION_IDS = 10_000
+# A location filter's size (docs/api.md, limits): each id is a literal in the run's SQL.
+MAX_LOCATION_IDS = 1_000
 
 
 class Filters(_Strict):
