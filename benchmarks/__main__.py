@@ -12,6 +12,7 @@ from benchmarks import (
     lmp_normalisation,
     scenario_output,
     scenario_run_latency,
+    tenant_soak,
 )
 
 BENCHMARKS = {
@@ -22,6 +23,7 @@ BENCHMARKS = {
     "api_latency": api_latency.main,
     "scenario_run_latency": scenario_run_latency.main,
     "airflow_ingestion": airflow_ingestion.main,
+    "tenant_soak": tenant_soak.main,
 }
 
 

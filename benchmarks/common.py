@@ -9,11 +9,13 @@ A generated row takes its hub's price at `1 + h % len(hubs.energy)`.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from aurum.dbt_runner import PROJECT_DIR
+from aurum.dbt_runner import PROJECT_DIR, release_duckdb, run_dbt
 
 PJM_SAMPLE: Path = PROJECT_DIR / "sample_data" / "pjm" / "da_hrl_lmps_hubs_2025-05-01_to_05-10.csv"
 
@@ -49,3 +51,31 @@ def timed(label: str, action: Callable[[], object]) -> float:
     seconds = time.perf_counter() - start
     print(f"  {label:<34} {seconds:8.2f} s")
     return seconds
+
+
+SAMPLE_SOURCES = [PROJECT_DIR / "sample_data", PROJECT_DIR / "tests" / "fixtures" / "isone"]
+
+
+def build_scenario_warehouse(workdir: Path) -> Path:
+    """Land the bundled samples (and the ISO-NE fixtures) into `workdir/aurum.duckdb` and
+    build `+scenario_output`: what the scenario worker needs. Returns the file."""
+    from aurum.ingest.land import main as land_main
+
+    database = workdir / "aurum.duckdb"  # the views name the catalog after the file stem
+    landing_log = io.StringIO()  # one line per file: shown only if landing fails
+    with contextlib.redirect_stdout(landing_log):
+        landed = land_main(["--database", str(database), *map(str, SAMPLE_SOURCES)])
+    if landed != 0:
+        raise SystemExit(f"landing the samples failed:\n{landing_log.getvalue()}")
+    run_dbt(
+        [
+            *["build", "--quiet"],
+            *["--select", "+scenario_output", "--exclude", "tag:test_fixture"],
+            # a test between a selected and an unselected parent (weather stations) stays out
+            *["--indirect-selection", "cautious"],
+        ],
+        duckdb_path=database,
+        target_path=workdir / "target",
+    )
+    release_duckdb()  # the worker and the copy need the file closed
+    return database

@@ -21,8 +21,6 @@ runs each (benchmarks/elementary_overhead.py).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import shutil
@@ -38,42 +36,20 @@ from pathlib import Path
 import duckdb
 import httpx
 
-from aurum.dbt_runner import PROJECT_DIR, release_duckdb, run_dbt
+from aurum.dbt_runner import PROJECT_DIR
 from aurum.devstack import LocalStack
-from aurum.ingest.land import main as land_main
 from aurum.scenarios.models import parse_scenario
 from aurum.scenarios.vars import vars_json
 from benchmarks import elementary_overhead
+from benchmarks.common import build_scenario_warehouse
 
 EXAMPLE = PROJECT_DIR / "examples" / "scenarios" / "demo_pjm_carbon_gas.json"
-SOURCES = [PROJECT_DIR / "sample_data", PROJECT_DIR / "tests" / "fixtures" / "isone"]
 RUNS = int(os.environ.get("AURUM_BENCH_RUNS", "5"))
 CLI_RUNS = int(os.environ.get("AURUM_BENCH_CLI_RUNS", "3"))
 POLL_SECONDS = 0.05
 RUN_TIMEOUT = 300
 TENANT = f"bench-{uuid.uuid4().hex[:8]}"
 DBT = Path(sys.executable).parent / "dbt"
-
-
-def _build_warehouse(workdir: Path) -> Path:
-    database = workdir / "aurum.duckdb"  # the views name the catalog after the file stem
-    landing_log = io.StringIO()  # one line per file: shown only if landing fails
-    with contextlib.redirect_stdout(landing_log):
-        landed = land_main(["--database", str(database), *map(str, SOURCES)])
-    if landed != 0:
-        raise SystemExit(f"landing the samples failed:\n{landing_log.getvalue()}")
-    run_dbt(
-        [
-            *["build", "--quiet"],
-            *["--select", "+scenario_output", "--exclude", "tag:test_fixture"],
-            # a test between a selected and an unselected parent (weather stations) stays out
-            *["--indirect-selection", "cautious"],
-        ],
-        duckdb_path=database,
-        target_path=workdir / "target",
-    )
-    release_duckdb()  # the worker and the copy need the file closed
-    return database
 
 
 def _api_run(stack: LocalStack, client: httpx.Client, scenario_id: str) -> tuple[list[float], int]:
@@ -132,7 +108,7 @@ def main() -> None:
         stack_dir.mkdir()
         cli_dir.mkdir()
         start = time.perf_counter()
-        warehouse = _build_warehouse(stack_dir)
+        warehouse = build_scenario_warehouse(stack_dir)
         cli_database = cli_dir / "aurum.duckdb"
         shutil.copyfile(warehouse, cli_database)
         print(
@@ -186,7 +162,7 @@ def main() -> None:
 
 def _elementary_overhead(assumptions: dict, workdir: Path) -> None:
     """The worker's dbt step before and after the Elementary layer (elementary_overhead)."""
-    warehouse = _build_warehouse(workdir)
+    warehouse = build_scenario_warehouse(workdir)
     variables = [vars_json(parse_scenario(assumptions), "bench", str(uuid.uuid4()))
                  for _ in range(RUNS)]  # fmt: skip
     elementary_overhead.main(warehouse, variables, workdir)

@@ -140,6 +140,8 @@
                     {%- set leap = (y % 4 == 0 and y % 100 != 0) or y % 400 == 0 -%}
                     {%- if y < 1 or mo < 1 or mo > 12 or d < 1 or d > [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] -%}
                         {%- do errors.append(where ~ ": not a calendar date: " ~ value) -%}
+                    {%- elif node.get("pattern") and not modules.re.search(node["pattern"], value) -%}
+                        {%- do errors.append(where ~ ": must match " ~ node["pattern"] ~ "; got " ~ aurum._var_show(value)) -%}
                     {%- endif -%}
                 {%- endif -%}
             {%- elif kind in ["number", "integer"] -%}

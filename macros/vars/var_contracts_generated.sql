@@ -96,7 +96,7 @@
       "max_length": 128,
       "pattern": "^[^\\x00-\\x1f\\x7f{}]+$"
      },
-     "max_items": 10000,
+     "max_items": 1000,
      "column": "location_id",
      "required": false,
      "default": []
@@ -606,6 +606,9 @@
         },
         "base_month": {
          "type": "date",
+         "ge": "2000-01-01",
+         "le": "2100-12-31",
+         "pattern": "^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$",
          "required": true
         }
        },
@@ -684,10 +687,16 @@
      "fields": {
       "start": {
        "type": "date",
+       "ge": "2000-01-01",
+       "le": "2100-12-31",
+       "pattern": "^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$",
        "required": true
       },
       "end": {
        "type": "date",
+       "ge": "2000-01-01",
+       "le": "2100-12-31",
+       "pattern": "^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$",
        "required": true
       }
      },
@@ -721,6 +730,9 @@
       },
       "valuation_date": {
        "type": "date",
+       "ge": "2000-01-01",
+       "le": "2100-12-31",
+       "pattern": "^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$",
        "required": true
       }
      },

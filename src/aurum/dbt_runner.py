@@ -13,10 +13,14 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from dbt.cli.main import dbtRunner, dbtRunnerResult
-from dbt.contracts.graph.manifest import Manifest
+
+if TYPE_CHECKING:  # dbt is imported when first invoked: importing it costs seconds, and
+    # the API process (which imports this module) should start without paying for it.
+    from dbt.cli.main import dbtRunnerResult
+    from dbt.contracts.graph.manifest import Manifest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # dbt vars that switch the Elementary layer off for one invocation (dbt_project.yml).
@@ -24,7 +28,21 @@ ELEMENTARY_OFF = '{"aurum_elementary": false}'
 
 
 class DbtFailed(RuntimeError):
-    pass
+    """dbt did not succeed. `str()` is the full story for logs (command line included);
+    `failures` holds (node name, message) per failed node and `exception` what dbt raised
+    outside any node (e.g. it could not connect), so callers can tell a client what went
+    wrong without the command line, and tell a model's error from an outage."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        failures: Sequence[tuple[str, str]] = (),
+        exception: BaseException | None = None,
+    ):
+        super().__init__(message)
+        self.failures = list(failures)
+        self.exception = exception
 
 
 def _project_args(
@@ -43,9 +61,13 @@ def _raise_unless_success(result: dbtRunnerResult, args: Sequence[str]) -> dbtRu
         failures = []
         for node_result in getattr(result.result, "results", None) or []:
             if str(node_result.status) in {"error", "fail"}:
-                failures.append(f"{node_result.node.name}: {node_result.message}")
-        detail = "; ".join(failures) or str(result.exception)
-        raise DbtFailed(f"dbt {' '.join(args)} failed: {detail}")
+                failures.append((node_result.node.name, str(node_result.message)))
+        detail = "; ".join(f"{name}: {message}" for name, message in failures)
+        raise DbtFailed(
+            f"dbt {' '.join(args)} failed: {detail or result.exception}",
+            failures=failures,
+            exception=result.exception,
+        )
     return result
 
 
@@ -68,6 +90,8 @@ def run_dbt(
     observe (the demo warehouse, the reports) pass elementary=True and get the project
     exactly as `dbt` on the command line does.
     """
+    from dbt.cli.main import dbtRunner
+
     if duckdb_path is not None:
         os.environ["AURUM_DUCKDB_PATH"] = str(duckdb_path)
     if not elementary and (project_dir / "packages.yml").exists():
@@ -173,6 +197,8 @@ class WarmDbt:
             os.environ["AURUM_DUCKDB_PATH"] = str(self._duckdb_path)
 
     def manifest(self) -> Manifest:
+        from dbt.cli.main import dbtRunner
+
         if self._manifest is None:
             self._environment()
             args = ["parse", "--target", self.target, "--quiet", *self._parse_vars]
@@ -194,6 +220,8 @@ class WarmDbt:
         return manifest
 
     def invoke(self, args: Sequence[str]) -> dbtRunnerResult:
+        from dbt.cli.main import dbtRunner
+
         manifest = self._fresh_manifest()
         self._environment()
         full = [*args, "--quiet", "--target", self.target, *self._project_args]

@@ -79,12 +79,12 @@ class LocalStack:
         log = (self.workdir / f"{name}.log").open("ab")
         return subprocess.Popen(args, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
-    def start_api(self, timeout: float = 60) -> None:
+    def start_api(self, timeout: float = 180) -> None:
         self.api = self._spawn("api", [str(BIN / "aurum-api"), "--port", str(self.api_port)])
-        self._wait(lambda: httpx.get(f"{self.base_url}/health", timeout=1).status_code == 200,
+        self._wait(lambda: httpx.get(f"{self.base_url}/health", timeout=5).status_code == 200,
                    timeout, "api", self.api)  # fmt: skip
 
-    def start_worker(self, timeout: float = 120) -> None:
+    def start_worker(self, timeout: float = 240) -> None:
         self.worker = self._spawn("worker", [str(BIN / "aurum-worker")])
         # Ready once it has parsed dbt and subscribed (it logs "consuming").
         self._wait(lambda: b"consuming" in self._log_tail("worker"), timeout, "worker", self.worker)

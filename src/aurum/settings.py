@@ -45,6 +45,28 @@ class Settings(BaseSettings):
     worker_group: str = "aurum-scenario-worker"
     worker_metrics_port: int = 59101
     worker_max_attempts: int = 3
+    # The worker reads the run queue (PostgreSQL) this often when no message woke it.
+    worker_poll_seconds: float = 1.0
+    # CPU niceness of the worker (0-19): builds yield the CPU to the API's requests when
+    # both share a machine; 0 leaves it as started.
+    worker_nice: int = 19
+
+    # API limits and quotas (docs/api.md, "Limits, quotas and 429").
+    api_max_body_bytes: int = 1_048_576
+    # Steps, adders and fleet changes over all drivers of one scenario: what a run costs.
+    api_max_scenario_items: int = 500
+    api_max_active_runs_per_tenant: int = 10
+    # Every authenticated request of a tenant: a sustained rate and a burst.
+    api_rate_per_second: float = 20.0
+    api_rate_burst: int = 60
+    # Requests that start work (POST …/run, POST /v1/ppa/valuate), per tenant.
+    api_work_rate_per_minute: float = 60.0
+    api_work_rate_burst: int = 15
+    # Valuations waiting for the build lock in one API process; more answer 503.
+    api_max_pending_valuations: int = 4
+    api_db_pool_size: int = 8
+    # Parse dbt when the API starts, so the first valuation does not pay for it.
+    api_warm_dbt: bool = True
 
     # OpenLineage: a JSON-lines file (read by tests and local tools) and/or an HTTP endpoint.
     openlineage_file: Path | None = None

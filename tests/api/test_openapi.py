@@ -50,3 +50,28 @@ def test_every_endpoint_is_documented_with_bodies_examples_and_problems() -> Non
             if path.startswith("/v1/") and path != "/v1/ping":
                 assert {"401", "422"} <= set(operation["responses"]), (path, method)
                 assert operation.get("security"), (path, method)
+
+
+def test_error_responses_are_documented_as_problem_json() -> None:
+    """Issue 10, item 8: errors are served as application/problem+json; the spec says so."""
+    spec = json.loads(openapi_text())
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation["responses"].items():
+                if not code.startswith(("4", "5")) or path == "/health":
+                    continue
+                assert set(response.get("content", {})) == {"application/problem+json"}, (
+                    path, method, code)  # fmt: skip
+                schema = response["content"]["application/problem+json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Problem"}
+            if path.startswith("/v1/") and path != "/v1/ping":
+                assert {"401", "429", "503"} <= set(operation["responses"]), (path, method)
+                retry_after = operation["responses"]["429"]["headers"]["Retry-After"]
+                assert retry_after["required"] is True
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+
+def test_request_bodies_are_strict_in_the_spec() -> None:
+    schemas = json.loads(openapi_text())["components"]["schemas"]
+    for name in ("RunRequest", "ValuationRequest"):
+        assert schemas[name]["additionalProperties"] is False, name

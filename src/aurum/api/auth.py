@@ -16,6 +16,9 @@ from aurum.api.problems import ProblemError
 from aurum.settings import Settings
 
 TENANT_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# `sub` is stored as created_by/requested_by: printable, bounded (a NUL byte in it
+# reached PostgreSQL as a DataError, a 500).
+SUBJECT_PATTERN = re.compile(r"[^\x00-\x1f\x7f]{1,256}")
 TENANT_CLAIM = "tenant_id"
 _bearer = HTTPBearer(auto_error=False, description="JWT with a `tenant_id` claim")
 
@@ -58,7 +61,10 @@ class TokenVerifier:
         tenant = claims[TENANT_CLAIM]
         if not isinstance(tenant, str) or not TENANT_PATTERN.fullmatch(tenant):
             raise _unauthorized("invalid token: tenant_id must match [A-Za-z0-9_.-]{1,64}")
-        return Principal(tenant_id=tenant, subject=str(claims["sub"]))
+        subject = claims["sub"]
+        if not isinstance(subject, str) or not SUBJECT_PATTERN.fullmatch(subject):
+            raise _unauthorized("invalid token: sub must be 1-256 printable characters")
+        return Principal(tenant_id=tenant, subject=subject)
 
 
 def _unauthorized(detail: str) -> ProblemError:
@@ -67,14 +73,26 @@ def _unauthorized(detail: str) -> ProblemError:
     )
 
 
+def bearer_token(header: bytes | str | None) -> str:
+    """The token of an `Authorization: Bearer …` header value; 401 otherwise."""
+    if isinstance(header, bytes):
+        header = header.decode("latin-1")
+    scheme, _, token = (header or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("a bearer token is required")
+    return token.strip()
+
+
 def principal(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    # Declares the scheme in the OpenAPI document; the guard has already checked it.
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise _unauthorized("a bearer token is required")
-    found = request.app.state.verifier.verify(credentials.credentials)
-    request.state.tenant_id = found.tenant_id  # for the access log
+    """The caller, as authenticated by `aurum.api.guard` before the body was read."""
+    found = request.scope.get("state", {}).get("principal")
+    if found is None:
+        auth = request.headers.get("authorization")
+        found = request.app.state.verifier.verify(bearer_token(auth))
     return found
 
 

@@ -37,12 +37,21 @@ def services(request: Request) -> AppServices:
 
 @contextmanager
 def connection(app_services: AppServices) -> Iterator[psycopg.Connection]:
-    """A pooled connection; 503 problem JSON when none can be had."""
+    """A pooled connection; 503 problem JSON when none can be had.
+
+    The pool checks a connection before handing it out (`check_connection`), so one
+    broken by a PostgreSQL restart is replaced, not given to a request.
+    """
     pool = app_services.pool
     try:
         conn = pool.getconn(timeout=5)
     except PoolTimeout as exc:
-        raise ProblemError(503, "Service Unavailable", "the database is unavailable") from exc
+        raise ProblemError(
+            503,
+            "Service Unavailable",
+            "the database is unavailable; retry shortly",
+            headers={"Retry-After": "2"},
+        ) from exc
     try:
         yield conn
     finally:

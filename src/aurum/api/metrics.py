@@ -1,4 +1,10 @@
-"""The API's Prometheus metrics and the middleware that records every request."""
+"""The API's Prometheus metrics and the middleware that records every request.
+
+Every label takes its value from a known, small set, whatever a client sends (issue 10:
+2,000 requests with invented methods grew /metrics from 0.2 to 5.4 MB): the method is
+one of METHODS or `other`, the route is the matched route's template or `unmatched`,
+and the status is a code the API documents or else its class (`4xx`).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,15 @@ import logging
 import time
 
 from prometheus_client import Counter, Histogram
-from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.requests import Request
+
+from aurum.api.asgi import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("aurum.api.access")
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+STATUSES = frozenset({200, 201, 202, 400, 401, 404, 405, 409, 413, 422, 429, 500, 502, 503})
 REQUESTS = Counter(
     "aurum_http_requests_total",
-    "HTTP requests by method, route template and status code.",
+    "HTTP requests by method, route template and status (a documented code, else its class).",
     ["method", "route", "status"],
 )
 LATENCY = Histogram(
@@ -26,31 +34,56 @@ RUNS_REQUESTED = Counter(
 )
 
 
-class MetricsMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next):
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
+
+
+def status_label(status: int) -> str:
+    return str(status) if status in STATUSES else f"{status // 100}xx"
+
+
+def route_label(scope: Scope) -> str:
+    route = scope.get("route")
+    return getattr(route, "path", None) or "unmatched"
+
+
+class MetricsMiddleware:
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
         status = 500
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
+            await self.app(scope, receive, recording_send)
         finally:
             elapsed = time.perf_counter() - started
-            route = request.scope.get("route")
-            template = getattr(route, "path", "unmatched")
-            REQUESTS.labels(request.method, template, str(status)).inc()
-            LATENCY.labels(request.method, template).observe(elapsed)
-            if template not in ("/metrics", "/health"):
+            method, route = method_label(scope.get("method", "")), route_label(scope)
+            REQUESTS.labels(method, route, status_label(status)).inc()
+            LATENCY.labels(method, route).observe(elapsed)
+            if route not in ("/metrics", "/health"):
+                principal = scope.get("state", {}).get("principal")
+                path = scope.get("path", "")
                 log.info(
                     "%s %s %s",
-                    request.method,
-                    request.url.path,
+                    method,
+                    path,
                     status,
                     extra={
-                        "method": request.method,
-                        "path": request.url.path,
+                        "method": scope.get("method", "")[:16],
+                        "path": path[:512],
                         "status_code": status,
                         "duration_s": round(elapsed, 4),
-                        "tenant_id": getattr(request.state, "tenant_id", None),
+                        "tenant_id": principal.tenant_id if principal else None,
                     },
                 )

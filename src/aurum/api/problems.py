@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,9 +10,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
 VALIDATION_TYPE = "urn:aurum:problem:validation"
+TITLES = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+          413: "Content Too Large", 415: "Unsupported Media Type"}  # fmt: skip
 
 
 class FieldError(BaseModel):
@@ -73,6 +73,18 @@ def _pydantic_path(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in parts)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first
+    route's, and GET and POST /v1/scenarios are two routes)."""
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError):
@@ -85,7 +97,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
         errors = [
-            FieldError(path=_pydantic_path(tuple(e["loc"])), message=e["msg"]) for e in exc.errors()
+            # A JSON syntax error's loc is a character offset, not a field.
+            FieldError(path="", message=f"invalid JSON: {e.get('ctx', {}).get('error', e['msg'])}")
+            if e["type"] == "json_invalid"
+            else FieldError(path=_pydantic_path(tuple(e["loc"])), message=e["msg"])
+            for e in exc.errors()
         ]
         problem = Problem(
             type=VALIDATION_TYPE,
@@ -98,14 +114,22 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        title = {404: "Not Found", 405: "Method Not Allowed"}.get(exc.status_code, "Error")
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI's answer to a body that is not UTF-8: invalid JSON like any other.
+            return await _invalid(
+                request,
+                RequestValidationError(
+                    [{"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error",
+                      "ctx": {"error": "the body is not UTF-8"}}]
+                ),
+            )  # fmt: skip
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        title = TITLES.get(exc.status_code, "Error")
         problem = Problem(title=title, status=exc.status_code, detail=str(exc.detail))
-        return _response(request, problem, getattr(exc, "headers", None))
+        return _response(request, problem, headers)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        problem = Problem(
-            title="Internal Server Error", status=500, detail="unexpected error; see server logs"
-        )
-        return _response(request, problem)
+    # Unexpected errors (500) and an unreachable database (503) are answered by
+    # aurum.api.guard, outside FastAPI: Starlette's own handler for Exception re-raises
+    # after answering, and uvicorn then drops the keep-alive connection unannounced.

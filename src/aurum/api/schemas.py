@@ -12,9 +12,17 @@ import uuid
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+# PostgreSQL's integer: a larger version number could only be an error (500 before).
+MAX_VERSION = 2_147_483_647
+
+
+class _StrictBody(BaseModel):
+    """A request body: exact JSON types ("1" is not a number) and no unknown keys."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 class Page(BaseModel, Generic[T]):
@@ -42,9 +50,12 @@ class ScenarioOut(BaseModel):
     links: ScenarioLinks
 
 
-class RunRequest(BaseModel):
+class RunRequest(_StrictBody):
     version: int | None = Field(
-        default=None, ge=1, description="Assumption version to run; default the current one."
+        default=None,
+        ge=1,
+        le=MAX_VERSION,
+        description="Assumption version to run; default the current one.",
     )
 
 
@@ -83,7 +94,7 @@ class ResultRow(BaseModel):
     zone: str | None
     hub: str | None
     base_lmp: float
-    base_energy: float
+    base_energy: float | None = Field(description="Null where the ISO publishes no components.")
     congestion: float | None
     loss: float | None
     fuel_adjustment: float
@@ -92,19 +103,22 @@ class ResultRow(BaseModel):
     fleet_adjustment: float
     adder_adjustment: float
     clamp_adjustment: float
-    energy: float
+    energy: float | None = Field(description="Null where base_energy is null.")
     lmp: float
     marginal_technology: str | None
     currency: str
 
 
-class ValuationRequest(BaseModel):
+class ValuationRequest(_StrictBody):
     contract: dict[str, Any] = Field(description="PPA terms (schema PpaContract).")
     scenario_id: uuid.UUID | None = Field(
-        default=None, description="Value under this scenario's assumptions; default base prices."
+        default=None,
+        description="Value under this scenario's assumptions; default base prices.",
+        # Strict mode would refuse a UUID given as JSON text, the only way JSON has.
+        strict=False,
     )
     version: int | None = Field(
-        default=None, ge=1, description="Assumption version; default current."
+        default=None, ge=1, le=MAX_VERSION, description="Assumption version; default current."
     )
 
 

@@ -174,11 +174,13 @@ class _Compactor:
                 out["column"] = node[COLUMN_KEY]
             return out
         if kind == "string" and node.get("format") == "date":
-            self._only(node, {"type", "format", *_DATE_BOUNDS}, where)
+            self._only(node, {"type", "format", "pattern", *_DATE_BOUNDS}, where)
             out = {"type": "date"}
             for key, name in _DATE_BOUNDS.items():
                 if key in node:
                     out[name] = dt.date.fromisoformat(node[key]).isoformat()
+            if "pattern" in node:
+                out["pattern"] = node["pattern"]
             return out
         if kind == "string":
             self._only(node, {"type", "minLength", "maxLength", "pattern"}, where)

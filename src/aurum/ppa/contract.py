@@ -38,6 +38,17 @@ PROFILES_SEED = PROJECT_DIR / "seeds" / "ppa" / "ppa_generation_profiles.csv"
 # Braces are refused: dbt renders --vars values as Jinja before any macro sees them, so
 # "{{ env_var('...') }}" inside a string would be evaluated (tests/ppa/test_ppa_sql_safety.py).
 LocationId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f{}]+$")]
+# Contract dates: 2000-01-01..2100-12-31 (0001..9999 was accepted and valued at NPV 0).
+# Standard JSON Schema has no bounds for dates: the pattern shows the range to OpenAPI
+# clients and schemathesis (the dbt var layer reads ge/le itself, and the pattern too).
+ContractDate = Annotated[
+    dt.date,
+    Field(
+        ge=dt.date(2000, 1, 1),
+        le=dt.date(2100, 12, 31),
+        json_schema_extra={"pattern": r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"},
+    ),
+]
 
 
 _Strict = VarModel  # strict, extra="forbid", frozen, finite numbers
@@ -78,7 +89,7 @@ class CpiEscalation(_Strict):
     kind: Literal["cpi"]
     series_id: str = Field(default="CPIAUCSL", pattern=r"^[A-Z0-9_]{1,30}$")
     lag_months: int = Field(default=0, ge=0, le=24)
-    base_month: dt.date = Field(description="First of the month the strike is quoted in.")
+    base_month: ContractDate = Field(description="First of the month the strike is quoted in.")
 
     var_rules = (
         FirstOfMonth(
@@ -96,8 +107,8 @@ class Curtailment(_Strict):
 class Term(_Strict):
     """Delivery term in local dates of the node's time zone, both ends inclusive."""
 
-    start: dt.date
-    end: dt.date
+    start: ContractDate
+    end: ContractDate
 
     var_rules = (
         After("end", than="start", strict=False, message="term.end must not be before term.start"),
@@ -109,7 +120,7 @@ class Discount(_Strict):
         gt=-0.5, lt=1, description="Annual discount rate as a fraction, 0.07 = 7 %."
     )
     basis: Literal["nominal", "real"]
-    valuation_date: dt.date
+    valuation_date: ContractDate
 
 
 Shape = Annotated[FixedShape | UnitContingentShape, Field(discriminator="kind")]

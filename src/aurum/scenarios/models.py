@@ -101,7 +101,10 @@ def _iso_date(value: Any) -> Any:
 IsoDate = Annotated[
     date,
     BeforeValidator(_iso_date),
-    Field(json_schema_extra={"format": "date"}),
+    # The pattern documents MIN_DATE..MAX_DATE's years for clients and generators.
+    Field(
+        json_schema_extra={"format": "date", "pattern": r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"}
+    ),
 ]
 # Free text that may end up in SQL as data: printable, no control characters and no
 # braces. It is escaped as a literal by the dbt macro; control characters are refused
@@ -156,7 +159,8 @@ class BaseWindow(Period):
     """The historical window whose normalised prices are the base."""
 
 
-MAX_LOCATION_IDS = 10_000
+# A location filter's size (docs/api.md, limits): each id is a literal in the run's SQL.
+MAX_LOCATION_IDS = 1_000
 
 
 class Filters(_Strict):
@@ -198,8 +202,8 @@ class Adder(Period):
 
 class PolicyDriver(_Strict):
     type: Literal["policy"]
-    carbon: list[CarbonStep] = Field(default_factory=list, max_length=200)
-    other_adders: list[Adder] = Field(default_factory=list, max_length=200)
+    carbon: list[CarbonStep] = Field(default_factory=list, max_length=100)
+    other_adders: list[Adder] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="after")
     def _steps(self) -> PolicyDriver:
@@ -254,7 +258,7 @@ class FuelCurveDriver(_Strict):
         le=30,
         description="Coal per short ton only; default 19.18 (EIA, 2022 US average consumed).",
     )
-    steps: list[FuelStep] = Field(min_length=1, max_length=600)
+    steps: list[FuelStep] = Field(min_length=1, max_length=240)
 
     @model_validator(mode="after")
     def _consistent(self) -> FuelCurveDriver:
@@ -293,7 +297,7 @@ class FleetItem(_Strict):
 
 class FleetChangeDriver(_Strict):
     type: Literal["fleet_change"]
-    changes: list[FleetItem] = Field(min_length=1, max_length=1_000)
+    changes: list[FleetItem] = Field(min_length=1, max_length=200)
 
 
 Driver = Annotated[
@@ -310,7 +314,9 @@ class Scenario(_Strict):
     name: Annotated[
         str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f{}]+$")
     ]
-    description: Annotated[str, StringConstraints(max_length=4_000)] | None = None
+    description: (
+        Annotated[str, StringConstraints(max_length=4_000, pattern=r"^[^\x00]*$")] | None
+    ) = None
     base_window: BaseWindow | None = Field(
         default=None, description="null = every interval the warehouse has."
     )
@@ -321,7 +327,7 @@ class Scenario(_Strict):
     fx: FxRate | None = Field(
         default=None, description="Required when currency is EUR; refused for USD."
     )
-    drivers: list[Driver] = Field(default_factory=list, max_length=100)
+    drivers: list[Driver] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _cross_driver(self) -> Scenario:

@@ -55,6 +55,16 @@ class RunRecord:
     finished_at: datetime | None
     error: str | None
     result_rows: int | None
+    last_interruption: str | None = None
+    queue: str = SCENARIO_REQUEST_TOPIC
+
+
+class QuotaExceeded(Exception):
+    """The tenant already has `limit` runs queued or running (the API answers 429)."""
+
+    def __init__(self, active: int, limit: int):
+        super().__init__(f"{active} runs are queued or running; the limit is {limit}")
+        self.active, self.limit = active, limit
 
 
 def _split(scenario: Scenario) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -248,13 +258,29 @@ def create_run(
     requested_by: str | None,
     dbt_target: str,
     topic: str = SCENARIO_REQUEST_TOPIC,
+    max_active: int | None = None,
 ) -> RunRecord | None:
     """Insert the run and its scenario.request.v1 outbox row in ONE transaction.
 
-    Returns None when the scenario (or the asked-for version) is not the tenant's.
+    The run joins the queue named after `topic`, whose workers claim it
+    (`aurum.scenarios.run_queue`). Returns None when the scenario (or the asked-for
+    version) is not the tenant's. With
+    `max_active`, raises QuotaExceeded when the tenant already has that many runs queued
+    or running; a transaction-scoped advisory lock per tenant makes concurrent requests
+    (any API process) count one after the other, so a burst cannot overshoot the quota.
     """
     run_id, request_id = uuid.uuid4(), uuid.uuid4()
     with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+        if max_active is not None:
+            cur.execute("select pg_advisory_xact_lock(hashtext(%s))", ("aurum.quota:" + tenant_id,))
+            cur.execute(
+                "select count(*) as n from app.scenario_run"
+                " where tenant_id = %s and status in ('queued', 'running')",
+                (tenant_id,),
+            )
+            active = cur.fetchone()["n"]
+            if active >= max_active:
+                raise QuotaExceeded(active, max_active)
         cur.execute(
             """
             select v.version
@@ -270,8 +296,9 @@ def create_run(
         cur.execute(
             """
             insert into app.scenario_run
-                (tenant_id, id, scenario_id, assumption_version, request_id, requested_by, dbt_target)
-            values (%s, %s, %s, %s, %s, %s, %s)
+                (tenant_id, id, scenario_id, assumption_version, request_id, requested_by,
+                 dbt_target, queue)
+            values (%s, %s, %s, %s, %s, %s, %s, %s)
             returning *
             """,
             (
@@ -282,6 +309,7 @@ def create_run(
                 request_id,
                 requested_by,
                 dbt_target,
+                topic,
             ),
         )
         run = RunRecord(**cur.fetchone())
@@ -298,6 +326,21 @@ def create_run(
             ),
         )
     return run
+
+
+def typical_run_seconds(conn: psycopg.Connection, tenant_id: str, default: float = 10.0) -> float:
+    """The median duration of the tenant's last 20 finished runs (for a Retry-After)."""
+    row = conn.execute(
+        """
+        select percentile_cont(0.5) within group (
+                   order by extract(epoch from finished_at - started_at))
+          from (select started_at, finished_at from app.scenario_run
+                 where tenant_id = %s and finished_at is not null and started_at is not null
+                 order by finished_at desc limit 20) recent
+        """,
+        (tenant_id,),
+    ).fetchone()
+    return float(row[0]) if row and row[0] is not None else default
 
 
 def get_run(
@@ -379,11 +422,15 @@ def result_page(
 # -- the worker's side -----------------------------------------------------------------
 
 
-def claim_run(conn: psycopg.Connection, tenant_id: str, run_id: uuid.UUID) -> RunRecord | None:
-    """Mark a queued (or interrupted running) run as running; None if it is already done.
+class ClaimLost(RuntimeError):
+    """Another attempt owns the run now; this one must not write its outcome."""
 
-    A run found 'running' was interrupted (its worker died before committing the Kafka
-    offset): it is claimed again, attempts counting every start.
+
+def claim_run(conn: psycopg.Connection, tenant_id: str, run_id: uuid.UUID) -> RunRecord | None:
+    """Mark one named queued (or interrupted running) run as running; None if it is done.
+
+    The worker claims through `aurum.scenarios.run_queue` (fair between tenants, with
+    liveness locks); this direct claim serves tools and tests that execute one run.
     """
     with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
@@ -400,10 +447,31 @@ def claim_run(conn: psycopg.Connection, tenant_id: str, run_id: uuid.UUID) -> Ru
 
 
 def complete_run(
-    conn: psycopg.Connection, tenant_id: str, run_id: uuid.UUID, rows: list[tuple]
+    conn: psycopg.Connection,
+    tenant_id: str,
+    run_id: uuid.UUID,
+    rows: list[tuple],
+    attempt: int | None = None,
 ) -> int:
-    """Replace the run's output rows and mark it succeeded, atomically. Rows follow OUTPUT_COLUMNS."""
+    """Replace the run's output rows and mark it succeeded, atomically. Rows follow OUTPUT_COLUMNS.
+
+    With `attempt`, only that attempt of a running run may complete it (a fencing token):
+    an attempt that lost its claim (its session ended and another worker reclaimed the
+    run) raises ClaimLost and writes nothing.
+    """
     with conn.transaction(), conn.cursor() as cur:
+        cur.execute(
+            """
+            update app.scenario_run
+               set status = 'succeeded', finished_at = clock_timestamp(), result_rows = %s,
+                   error = null
+             where tenant_id = %s and id = %s
+               and (%s::integer is null or (status = 'running' and attempts = %s::integer))
+            """,
+            (len(rows), tenant_id, run_id, attempt, attempt),
+        )
+        if cur.rowcount != 1:
+            raise ClaimLost(f"run {run_id} attempt {attempt} is no longer this worker's")
         cur.execute(
             "delete from app.scenario_run_output where tenant_id = %s and run_id = %s",
             (tenant_id, run_id),
@@ -412,25 +480,34 @@ def complete_run(
         with cur.copy(f"copy app.scenario_run_output ({columns}) from stdin") as copy:
             for row in rows:
                 copy.write_row((tenant_id, run_id, *row))
-        cur.execute(
-            """
-            update app.scenario_run
-               set status = 'succeeded', finished_at = clock_timestamp(), result_rows = %s,
-                   error = null
-             where tenant_id = %s and id = %s
-            """,
-            (len(rows), tenant_id, run_id),
-        )
     return len(rows)
 
 
-def fail_run(conn: psycopg.Connection, tenant_id: str, run_id: uuid.UUID, error: str) -> None:
+def fail_run(
+    conn: psycopg.Connection,
+    tenant_id: str,
+    run_id: uuid.UUID,
+    error: str,
+    attempt: int | None = None,
+) -> None:
     with conn.transaction():
         conn.execute(
             """
             update app.scenario_run
                set status = 'failed', finished_at = clock_timestamp(), error = %s
              where tenant_id = %s and id = %s and status <> 'succeeded'
+               and (%s::integer is null or attempts = %s::integer)
             """,
-            (error[:4000] or "failed", tenant_id, run_id),
+            (error[:4000] or "failed", tenant_id, run_id, attempt, attempt),
         )
+
+
+def record_interruption(
+    conn: psycopg.Connection, tenant_id: str, run_id: uuid.UUID, reason: str
+) -> None:
+    """Note why an attempt was cut short; the run stays `running` for a retry."""
+    conn.execute(
+        "update app.scenario_run set last_interruption = %s"
+        " where tenant_id = %s and id = %s and status = 'running'",
+        (reason[:4000], tenant_id, run_id),
+    )

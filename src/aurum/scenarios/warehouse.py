@@ -66,15 +66,20 @@ def read_table(
     select = f"select {', '.join(columns)} from {MARKET_SCHEMA}.{table}"
     if where:
         select += f" where {where}"
+    return query(settings, select, params)
+
+
+def query(settings: Settings, sql: str, params: Sequence = ()) -> tuple[list[str], list[tuple]]:
+    """(column names, rows) of trusted SQL with `?` placeholders, on DuckDB or Trino."""
     if settings.dbt_target == "duckdb":
         with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
-            cursor = conn.execute(select, list(params))
+            cursor = conn.execute(sql, list(params))
             names = [d[0] for d in cursor.description]
             rows = cursor.fetchall()
     else:
         with TrinoTarget.from_env().connect() as conn:
             cursor = conn.cursor()
-            cursor.execute(select, list(params))
+            cursor.execute(sql, list(params))
             rows = cursor.fetchall()
             names = [d[0] for d in cursor.description]
     return names, [tuple(_utc(v) for v in row) for row in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from dataclasses import asdict
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ from aurum.api.auth import CurrentPrincipal
 from aurum.api.deps import Db, Services, connection
 from aurum.api.metrics import RUNS_REQUESTED
 from aurum.api.problems import Problem, ProblemError, not_found, validation_error
+from aurum.api.ratelimit import LIMITED as RATE_LIMITED
 from aurum.api.schemas import (
     Page,
     ResultRow,
@@ -37,7 +39,14 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "Invalid input; `errors` lists field paths"},
 }
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+# Bounded: 2^63 used to reach PostgreSQL and fail there (NumericValueOutOfRange, a 500).
+MAX_OFFSET = 1_000_000_000
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
+LocationIds = Annotated[
+    list[Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]]
+    | None,
+    Query(max_length=100, description="Repeat to select several (up to 100)."),
+]
 
 
 SCENARIO_BODY = Body(
@@ -48,25 +57,46 @@ SCENARIO_BODY = Body(
 )
 
 
-def _validated(payload: Annotated[Any, SCENARIO_BODY]) -> Scenario:
+def scenario_items(scenario: Scenario) -> int:
+    """Dated items over all drivers: what makes a run slow (each is a literal row in SQL)."""
+    items = 0
+    for driver in scenario.drivers:
+        for name in ("carbon", "other_adders", "steps", "changes"):
+            items += len(getattr(driver, name, ()))
+        items += driver.type == "load_growth"
+    return items
+
+
+def _validated(payload: Annotated[Any, SCENARIO_BODY], services: Services) -> Scenario:
     """The body as validated assumptions (a dependency: 422 with field paths otherwise)."""
     if not isinstance(payload, dict):
         raise validation_error([("", "expected a JSON object")], "body must be a JSON object")
     try:
-        return parse_scenario(payload)
+        scenario = parse_scenario(payload)
     except ScenarioError as exc:
         raise validation_error(
             exc.errors, f"{len(exc.errors)} invalid assumption field(s)"
         ) from exc
+    limit = services.settings.api_max_scenario_items
+    if (items := scenario_items(scenario)) > limit:
+        raise validation_error(
+            [("drivers", f"{items} steps, adders, load drivers and fleet changes in all; "
+                         f"a scenario may have at most {limit}")],
+            "the scenario is too large to run",
+        )  # fmt: skip
+    return scenario
 
 
 Assumptions = Annotated[Scenario, Depends(_validated)]
 
 
 def _public(record: store.ScenarioRecord | store.RunRecord) -> dict:
-    """The record's fields minus the tenant (the caller's own, implied by the token)."""
+    """The record's fields minus the tenant (the caller's own, implied by the token) and
+    the worker's notes on interruptions (they name infrastructure)."""
     fields = asdict(record)
     fields.pop("tenant_id")
+    fields.pop("last_interruption", None)
+    fields.pop("queue", None)
     return fields
 
 
@@ -105,7 +135,12 @@ def create_scenario(
     db: Db,
     scenario: Assumptions,
 ) -> ScenarioOut:
-    """Create a scenario with its assumptions (version 1)."""
+    """Create a scenario with its assumptions (version 1).
+
+    Besides each list's own bound (in the schema), a scenario may have at most
+    AURUM_API_MAX_SCENARIO_ITEMS (500) steps, adders, load drivers and fleet changes in
+    all: each is a row of SQL in every run (422 on `drivers` past it).
+    """
     record = store.create_scenario(db, principal.tenant_id, scenario, principal.subject)
     out = _scenario_out(request, record)
     response.headers["Location"] = out.links.self
@@ -158,7 +193,10 @@ def replace_assumptions(
     services: Services,
     scenario: Assumptions,
 ) -> ScenarioOut:
-    """New assumptions become the next version; earlier versions (and their runs) stay."""
+    """New assumptions become the next version; earlier versions (and their runs) stay.
+
+    The same bounds as for creation apply.
+    """
     record = store.add_version(db, principal.tenant_id, scenario_id, scenario, principal.subject)
     services.cache.invalidate(principal.tenant_id, scenario_id)
     if record is None:
@@ -176,16 +214,31 @@ def run_scenario(
     services: Services,
     body: RunRequest | None = None,
 ) -> RunOut:
-    """Queue a run: the run row and its scenario.request.v1 message commit together."""
-    run = store.create_run(
-        db,
-        principal.tenant_id,
-        scenario_id,
-        version=body.version if body else None,
-        requested_by=principal.subject,
-        dbt_target=services.settings.dbt_target,
-        topic=services.settings.scenario_request_topic,
-    )
+    """Queue a run: the run row and its scenario.request.v1 message commit together.
+
+    A tenant may have AURUM_API_MAX_ACTIVE_RUNS_PER_TENANT runs queued or running at
+    once; past that the answer is 429 with `Retry-After` (about one run's duration).
+    """
+    try:
+        run = store.create_run(
+            db,
+            principal.tenant_id,
+            scenario_id,
+            version=body.version if body else None,
+            requested_by=principal.subject,
+            dbt_target=services.settings.dbt_target,
+            topic=services.settings.scenario_request_topic,
+            max_active=services.settings.api_max_active_runs_per_tenant,
+        )
+    except store.QuotaExceeded as exc:
+        RATE_LIMITED.labels("active_runs").inc()
+        seconds = store.typical_run_seconds(db, principal.tenant_id)
+        retry_after = str(min(300, max(1, math.ceil(seconds))))
+        raise ProblemError(
+            429, "Too Many Requests",
+            f"{exc}: wait for one to finish (GET …/runs shows them)",
+            headers={"Retry-After": retry_after},
+        ) from exc  # fmt: skip
     if run is None:
         raise not_found(
             f"scenario {scenario_id}"
@@ -236,7 +289,7 @@ def get_results(
     run_id: uuid.UUID,
     principal: CurrentPrincipal,
     db: Db,
-    location_id: Annotated[list[str] | None, Query(description="Repeat to select several.")] = None,
+    location_id: LocationIds = None,
     start: Annotated[
         AwareDatetime | None, Query(description="Intervals starting at or after (with offset).")
     ] = None,
