@@ -24,7 +24,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from aurum.dbt_runner import PROJECT_DIR
-from aurum.ingest.sources import SOURCES
+from aurum.sources import SOURCES
 
 sys.path.insert(0, str(PROJECT_DIR / "tests"))  # the replay server lives with the tests
 from replay.server import ReplayServer

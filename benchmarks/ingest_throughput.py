@@ -11,12 +11,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from aurum.ingest.decoders import format_named
 from aurum.ingest.publish import publish_file
 from aurum.kafka.admin import all_topics, ensure_topics
 from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import topic_for
 from aurum.settings import Settings
+from aurum.sources import format_named
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "miso" / "20110716_da_lmp.csv"
 REPEAT = 3

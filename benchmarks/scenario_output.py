@@ -22,9 +22,9 @@ from pathlib import Path
 import duckdb
 
 from aurum.dbt_runner import PROJECT_DIR, run_dbt
-from aurum.ingest.decoders import FORMATS
 from aurum.ingest.land import land_path
 from aurum.ingest.landing import ensure_landing_tables
+from aurum.sources import FORMATS
 from benchmarks.common import PJM_SAMPLE, hub_shape_ctes, timed
 
 WORK = PROJECT_DIR / "benchmarks" / ".work" / "scenario_output"

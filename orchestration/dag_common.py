@@ -30,17 +30,17 @@ def source_catalog() -> dict:
     """{source name: Source}: THE one place the DAGs read the source catalog from.
 
     The ingestion DAGs are generated from it and the backfill DAG checks names against
-    it. When the catalog moves (per-publisher packages), re-point this import only.
+    it (each publisher's package declares its sources; aurum.sources collects them).
     """
-    from aurum.ingest.sources import SOURCES
+    from aurum.sources import SOURCES
 
     return SOURCES
 
 
 def source_topic(source) -> str:
     """The Kafka topic a source's rows are published to."""
-    from aurum.ingest.decoders import format_named
     from aurum.kafka.topics import topic_for
+    from aurum.sources import format_named
 
     return topic_for(format_named(source.format_name))
 

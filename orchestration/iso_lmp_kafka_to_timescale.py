@@ -4,7 +4,7 @@
 
 - `sync_registry` makes `ref.iso_nodes` (the registry copy the job joins for zone, hub
   and time zone) equal to seeds/iso_nodes.csv, migrations applied first;
-- `run_seatunnel_job` renders ingest/seatunnel/jobs/iso_lmp_kafka_to_timescale.conf.tmpl
+- `run_seatunnel_job` renders src/aurum/seatunnel/jobs/iso_lmp_kafka_to_timescale.conf.tmpl
   with the connection settings (AURUM_KAFKA_BOOTSTRAP, AURUM_PG_DSN) and this run's
   parameters, and runs it in SeaTunnel's local mode (`aurum.seatunnel.run`, assembled
   from Maven Central on first use). BATCH mode: the job reads the topics up to their end

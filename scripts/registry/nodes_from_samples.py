@@ -256,7 +256,7 @@ def ercot_samples(root: Path) -> Iterator[dict]:
         names = [f["name"] for f in doc["fields"]]
         for values in doc["data"]:
             rec = dict(zip(names, values, strict=True))
-            yield ercot_location(rec["settlementPoint"], rec["settlementPointType"])
+            yield ercot_location(rec["settlementPoint"], rec.get("settlementPointType"))
 
 
 # -- NYISO ---------------------------------------------------------------------------------

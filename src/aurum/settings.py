@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     openlineage_url: str | None = None
     openlineage_namespace: str = "aurum"
 
+    # Zip archives handed to the decoders (aurum.sources.core.archives): members are
+    # streamed and refused beyond these sizes or this inflation ratio.
+    zip_max_member_bytes: int = 512 << 20
+    zip_max_total_bytes: int = 1 << 30
+    zip_max_ratio: float = 200.0
+
     # Orchestration (orchestration/, docs/orchestration.md). AURUM_BACKFILL_DAYS is the
     # default window of the ingestion DAGs (aurum-backfill reads the same variable);
     # AURUM_BACKFILL_HISTORY_LIMIT caps every window. Airflow task retries back off

@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aurum.ingest.decoders import FORMATS
 from aurum.ingest.land import land_path
 from aurum.ingest.landing import ensure_landing_tables
+from aurum.sources import FORMATS
 from benchmarks import incremental_lmp, lmp_normalisation, scenario_output
 from benchmarks.common import PJM_SAMPLE
 

@@ -57,3 +57,17 @@ def test_ercot_api_fifteen_minute_interval(demo_warehouse):
     # Hour 1 interval 1 = 00:00-00:15 CDT = 05:00-05:15 UTC.
     rows = _interval(demo_warehouse, "real_time_15min", "LZ_AEN_LZEW", datetime(2026, 9, 28, 5))
     assert rows == [(datetime(2026, 9, 28, 5, 15), 900, pytest.approx(45.01), None, None, None)]
+
+
+def test_ercot_public_api_day_ahead_hour(demo_warehouse):
+    # sample_data/ercot/api_np4-190-cd_dam_stlmnt_pnt_prices_2026-09-28_sample.json:
+    #   ["2026-09-28", "01:00", "HB_NORTH", 41.2, false]
+    # HourEnding 01:00 on 2026-09-28 is 00:00-01:00 CDT = 05:00-06:00 UTC.
+    row = demo_warehouse.execute(
+        "select interval_end_utc, interval_seconds, lmp, source_format from market.fct_lmp "
+        "where iso_code = 'ERCOT' and market = 'day_ahead_hourly' and location_id = 'HB_NORTH' "
+        "and interval_start_utc = timestamp '2026-09-28 05:00:00'"
+    ).fetchall()
+    assert [(str(r[0]), r[1], r[2], r[3]) for r in row] == [
+        ("2026-09-28 06:00:00", 3600, 41.2, "ercot_api_dam_spp")
+    ]

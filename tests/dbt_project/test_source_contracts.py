@@ -6,9 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from aurum.ingest.decoders import FORMATS
-from aurum.ingest.formats import PROVENANCE_COLUMNS
 from aurum.ingest.landing import REJECTED_COLUMNS, REJECTED_TABLE
+from aurum.sources import FORMATS
+from aurum.sources.core.formats import PROVENANCE_COLUMNS
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 

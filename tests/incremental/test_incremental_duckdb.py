@@ -15,8 +15,8 @@ import duckdb
 import pytest
 
 from aurum.dbt_runner import release_duckdb, run_dbt
-from aurum.ingest.decoders import FORMATS, format_for
 from aurum.ingest.landing import ensure_landing_tables, land_decoded
+from aurum.sources import FORMATS, DetectError, detect
 from incremental import revisions
 
 pytestmark = pytest.mark.integration
@@ -34,8 +34,8 @@ def _land(database: Path, paths: list[Path], loaded_at: datetime) -> None:
         ensure_landing_tables(conn, FORMATS)
         for path in paths:
             try:
-                source_format = format_for(path.name)
-            except LookupError:
+                source_format = detect(path.read_bytes(), path.name)
+            except DetectError:
                 continue
             data = path.read_bytes()
             land_decoded(

@@ -8,10 +8,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from aurum.ingest.decoders import caiso, format_for
 from aurum.ingest.landing import ensure_landing_tables, land_decoded
-from aurum.ingest.records import Record, Rejection
+from aurum.sources import Unclaimed, detect
+from aurum.sources.caiso import formats as caiso
+from aurum.sources.core.records import Record, Rejection
 
 SAMPLE = (
     Path(__file__).parents[2] / "sample_data" / "caiso" / "oasis_PRC_LMP_DAM_20200101_subset_A.zip"
@@ -40,16 +42,29 @@ def _zip(members: dict[str, bytes | str]) -> bytes:
     return out.getvalue()
 
 
-def test_filename_claims_oasis_lmp_zips_only():
-    assert format_for(SAMPLE.name) is caiso.OASIS_PRC_LMP
-    for name in (
-        "20200101_20200101_PRC_LMP_DAM_20200630_22_50_44_v1.zip",
-        "20240101_20240101_PRC_INTVL_LMP_RTM_20240102_01_02_03_v3.zip",
-        "20240101_20240101_PRC_RTPD_LMP_RTPD_20240102_01_02_03_v3.zip",
-    ):
-        assert caiso.OASIS_PRC_LMP.matches(name), name
-    assert not caiso.OASIS_PRC_LMP.matches(INNER)  # the inner CSV is not a download
-    assert not caiso.OASIS_PRC_LMP.matches("20200101_SLD_FCST_ACTUAL_v1.zip")
+OASIS_ERROR = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<m:OASISReport xmlns:m="http://www.caiso.com/soa/OASISReport_v1.xsd">'
+    "<m:MessagePayload><m:RTO><m:name>CAISO</m:name><m:ERROR>"
+    "<m:ERR_CODE>1000</m:ERR_CODE>"
+    "<m:ERR_DESC>No data returned for the specified selection</m:ERR_DESC>"
+    "</m:ERROR></m:RTO></m:MessagePayload></m:OASISReport>"
+)
+
+
+def test_content_claims_oasis_zips_their_csv_and_their_error_reports():
+    # The name plays no part: a download renamed by a user is still an OASIS answer.
+    assert detect(SAMPLE.read_bytes(), "caiso_prices (1).zip") is caiso.OASIS_PRC_LMP
+    assert detect(_csv_text().encode(), "unzipped.csv") is caiso.OASIS_PRC_LMP
+    assert detect(_zip({"INVALID_REQUEST.xml": OASIS_ERROR}), "x.zip") is caiso.OASIS_PRC_LMP
+    with pytest.raises(Unclaimed, match="ZIP holding"):
+        detect(_zip({"readme.txt": "nothing here"}), "oasis_PRC_LMP_DAM_20200101.zip")
+
+
+def test_the_unzipped_csv_decodes_like_the_zip():
+    records, rejections = _decode(_csv_text().encode(), INNER)
+    assert rejections == [] and len(records) == 4512
+    assert records[0].values["inner_file"] == INNER
 
 
 def test_real_sample_decodes_every_row():
@@ -115,15 +130,7 @@ def test_empty_file_and_zip_without_csv():
 
 
 def test_oasis_xml_error_rejects_file_with_its_text():
-    error = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<m:OASISReport xmlns:m="http://www.caiso.com/soa/OASISReport_v1.xsd">'
-        "<m:MessagePayload><m:RTO><m:name>CAISO</m:name><m:ERROR>"
-        "<m:ERR_CODE>1000</m:ERR_CODE>"
-        "<m:ERR_DESC>No data returned for the specified selection</m:ERR_DESC>"
-        "</m:ERROR></m:RTO></m:MessagePayload></m:OASISReport>"
-    )
-    records, rejections = _decode(_zip({"INVALID_REQUEST.xml": error}))
+    records, rejections = _decode(_zip({"INVALID_REQUEST.xml": OASIS_ERROR}))
     assert records == []
     assert len(rejections) == 1
     assert rejections[0].row_number is None

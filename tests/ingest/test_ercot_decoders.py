@@ -11,9 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aurum.ingest.decoders import ercot, format_for
 from aurum.ingest.landing import ensure_landing_tables, land_decoded
-from aurum.ingest.records import Record, Rejection
+from aurum.sources import Unclaimed, detect
+from aurum.sources.core.records import Record, Rejection
+from aurum.sources.ercot import formats as ercot
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data" / "ercot"
 DAM_FILE = "np4-190-cd_DAMSPNP4190_2026-09-29_sample.csv"
@@ -45,29 +46,19 @@ def _zip(name: str, data: bytes) -> bytes:
         (RT_FILE, ercot.RT_SPP),
         (SCED_FILE, ercot.SCED_LMP),
         (API_FILE, ercot.API_RT_SPP),
-        ("cdr.00012331.0000000000000000.20260928.123005.DAMSPNP4190_csv.zip", ercot.DAM_SPP),
-        ("cdr.00012331.0000000000000000.20260928.123005.DAMSPNP4190.csv", ercot.DAM_SPP),
-        (
-            "cdr.00012301.0000000000000000.20260929.111502.SPPHLZNP6905_20260929_1115_csv.zip",
-            ercot.RT_SPP,
-        ),
-        (
-            "cdr.00012300.0000000000000000.20260929.112517.LMPSROSNODENP6788.20260929_112517_csv.zip",
-            ercot.SCED_LMP,
-        ),
-        ("spp_node_zone_hub", ercot.API_RT_SPP),
     ],
 )
-def test_names_are_claimed_by_exactly_one_format(name, expected):
-    assert format_for(name) is expected
+def test_each_sample_is_claimed_by_its_content(name, expected):
+    data = (SAMPLES / name).read_bytes()
+    assert detect(data, "ercot_download") is expected
+    if not name.endswith(".json"):  # and as ERCOT serves it, inside a *_csv.zip
+        assert detect(_zip("inner.csv", data), "x.zip") is expected
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["cdr.00012331.0000000000000000.20260928.123005.DAMSPNP4190_xml.xml", "np6-345-cd_load.csv"],
-)
-def test_other_documents_are_not_claimed(name):
-    assert not any(f.matches(name) for f in ercot.FORMATS)
+def test_other_documents_are_not_claimed():
+    for data in (_zip("DAMSPNP4190.xml", b"<x/>"), b"DeliveryDate,Load\n01/01/2026,1\n"):
+        with pytest.raises(Unclaimed):
+            detect(data, "cdr.00012331.0000000000000000.20260928.123005.DAMSPNP4190_csv.zip")
 
 
 def test_dam_sample():
@@ -214,7 +205,7 @@ def test_landing_into_duckdb():
     ensure_landing_tables(conn, ercot.FORMATS)
     expected = {DAM_FILE: 40, RT_FILE: 28, SCED_FILE: 20, API_FILE: 56}
     for name, rows in expected.items():
-        source_format = format_for(name)
+        source_format = detect((SAMPLES / name).read_bytes(), name)
         result = land_decoded(
             conn, source_format, name, source_format.decode((SAMPLES / name).read_bytes(), name)
         )
@@ -224,3 +215,36 @@ def test_landing_into_duckdb():
         "where settlement_point_name = 'LZ_AEN' and settlement_point_type = 'LZEW'"
     ).fetchone() == (21.71,)
     assert conn.execute("select count(*) from landing.rejected_rows").fetchone() == (0,)
+
+
+API_DAM_FILE = "api_np4-190-cd_dam_stlmnt_pnt_prices_2026-09-28_sample.json"
+
+
+def test_public_api_dam_prices():
+    data = (SAMPLES / API_DAM_FILE).read_bytes()
+    assert detect(data, "response.json") is ercot.API_DAM_SPP
+    records, rejections = _decode(ercot.API_DAM_SPP, API_DAM_FILE)
+    assert rejections == [] and len(records) == 40
+    # data[0]: ["2026-09-28", "01:00", "7RNCHSLR_ALL", 42.42, false]
+    assert records[0].values == {
+        "delivery_date": date(2026, 9, 28),
+        "hour_ending": 1,
+        "settlement_point": "7RNCHSLR_ALL",
+        "settlement_point_price": 42.42,
+        "dst_flag": False,
+    }
+    # data[39]: ["2026-09-28", "02:00", "LZ_WEST", 44.98, false]
+    assert (records[-1].values["hour_ending"], records[-1].values["settlement_point_price"]) == (
+        2,
+        44.98,
+    )
+
+
+def test_public_api_dam_and_rt_reports_are_told_apart_by_their_fields():
+    dam = json.loads((SAMPLES / API_DAM_FILE).read_text())
+    rt = json.loads((SAMPLES / API_FILE).read_text())
+    assert detect(json.dumps(dam).encode(), "x.json") is ercot.API_DAM_SPP
+    assert detect(json.dumps(rt).encode(), "x.json") is ercot.API_RT_SPP
+    dam["data"][0][1] = "25:00"
+    records, rejections = _decode(ercot.API_DAM_SPP, API_DAM_FILE, json.dumps(dam).encode())
+    assert len(records) == 39 and "out of range 1..24" in rejections[0].reason

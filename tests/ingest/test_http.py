@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from aurum.ingest.http import FetchError, HttpFetcher, InMemoryValidatorStore
-from aurum.ingest.sources import SOURCES
+from aurum.sources import SOURCES
 from replay.server import ReplayServer
 
 SOURCE = SOURCES["nyiso_damlbmp_zone"]

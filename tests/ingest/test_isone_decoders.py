@@ -13,9 +13,10 @@ from pathlib import Path
 
 import duckdb
 
-from aurum.ingest.decoders import format_for, isone
 from aurum.ingest.landing import ensure_landing_tables, land_decoded
-from aurum.ingest.records import Record, Rejection
+from aurum.sources import detect
+from aurum.sources.core.records import Record, Rejection
+from aurum.sources.isone import formats as isone
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "isone"
 FALL_BACK = FIXTURES / "isone_ws_v1.1_hourlylmp_da_final_day_20241103.json"
@@ -31,11 +32,15 @@ def _decode(data: bytes, name: str):
     )
 
 
-def test_filename_claims_lmp_responses_and_not_the_real_load_samples():
-    assert format_for(FALL_BACK.name) is isone.WS_LMP
-    assert isone.WS_LMP.matches("isone_ws_v1.1_fiveminutelmp_final_day_20241103_starthour_01.json")
+def test_content_claims_lmp_responses_and_not_the_real_load_samples():
+    assert detect(FALL_BACK.read_bytes(), "response.json") is isone.WS_LMP
     for path in REAL_SAMPLES.iterdir():
-        assert not isone.WS_LMP.matches(path.name), path.name
+        assert detect(path.read_bytes(), path.name) is not isone.WS_LMP, path.name
+
+
+def test_a_name_that_does_not_say_da_or_rt_is_refused_with_the_reason():
+    records, rejections = _decode(FALL_BACK.read_bytes(), "response.json")
+    assert records == [] and "cannot tell DA from RT" in rejections[0].reason
 
 
 def test_fall_back_day_has_25_hours_and_distinct_utc():

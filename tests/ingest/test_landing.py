@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aurum.ingest.decoders import FORMATS, format_for, format_named
 from aurum.ingest.landing import ensure_landing_tables, land_decoded
-from aurum.ingest.records import Record, Rejection
+from aurum.sources import FORMATS, detect, format_named
+from aurum.sources.core.records import Record, Rejection
 
 PJM = format_named("pjm_dataminer_lmp")
 PJM_DA = "sample_data/pjm/da_hrl_lmps_hubs_2025-05-01_to_05-10.csv"
@@ -34,7 +34,7 @@ def test_every_format_has_a_landing_table_and_the_rejected_rows_table(conn):
             "select table_name from information_schema.tables where table_schema = 'landing'"
         ).fetchall()
     }
-    assert tables == {f.name for f in FORMATS} | {"rejected_rows"}
+    assert tables == {f.name for f in FORMATS} | {"rejected_rows", "landed_files"}
 
 
 def test_format_names_are_unique():
@@ -91,13 +91,13 @@ def test_provenance_columns_are_filled(conn):
     assert row == ("p.csv", 7, loaded_at)
 
 
-def test_format_for_rejects_names_no_format_claims():
-    with pytest.raises(LookupError, match="expected exactly one source format"):
-        format_for("notes_2025-01_to_02.csv")
+def test_detect_rejects_content_no_format_claims():
+    with pytest.raises(LookupError, match="no source format claims it"):
+        detect(b"month,notes\n2025-01,quiet\n", "notes_2025-01_to_02.csv")
 
 
 def test_records_from_one_source_row_are_numbered_and_rejections_pass_through():
-    from aurum.ingest.records import number_items
+    from aurum.sources.core.records import number_items
 
     decoded = [
         Record(1, {"a": 1}),

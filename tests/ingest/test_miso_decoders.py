@@ -9,9 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aurum.ingest.decoders import format_for, miso
 from aurum.ingest.landing import ensure_landing_tables, land_decoded
-from aurum.ingest.records import Record, Rejection
+from aurum.sources import detect
+from aurum.sources.core.records import Record, Rejection
+from aurum.sources.miso import formats as miso
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data" / "miso"
 DA_FILE = "20110716_da_lmp.csv"
@@ -39,22 +40,38 @@ def _pick(records, node, kind, hour):
     return match
 
 
+@pytest.mark.parametrize("name", [DA_FILE, RT_FILE])
+def test_reports_are_claimed_by_content_under_any_name(name):
+    assert detect((SAMPLES / name).read_bytes(), "miso_prices.csv") is miso.REPORT_LMP
+
+
+def test_api_response_is_claimed_by_content():
+    assert detect((SAMPLES / API_FILE).read_bytes(), "Current.json") is miso.API_FIVEMIN_LMP
+
+
 @pytest.mark.parametrize(
-    "name",
-    [DA_FILE, RT_FILE, "20260926_rt_lmp_prelim.csv", "20260926_da_expost_lmp.csv"],
+    ("title", "name", "kind"),
+    [
+        ("Day Ahead Market ExPost LMPs", "x.csv", "da_expost_lmp"),
+        ("Day Ahead Market ExAnte LMPs", "x.csv", "da_exante_lmp"),
+        ("Day Ahead Market LMPs", "20260926_rt_lmp_final.csv", "da_lmp"),  # title wins
+        ("Realtime Market LMPs", "x.csv", "rt_lmp_final"),
+        ("Realtime Market LMPs", "20260926_rt_lmp_prelim.csv", "rt_lmp_prelim"),  # name: tie
+        ("Real-Time Market Preliminary LMPs", "x.csv", "rt_lmp_prelim"),
+    ],
 )
-def test_report_names_claimed_by_report_format(name):
-    assert format_for(name) is miso.REPORT_LMP
+def test_report_kind_comes_from_the_title(title, name, kind):
+    lines = _rt_lines()
+    lines[0] = title
+    records, rejections = _decode(miso.REPORT_LMP, name, "\n".join(lines).encode())
+    assert rejections == [] and {r.values["report_kind"] for r in records} == {kind}
 
 
-@pytest.mark.parametrize("name", ["20260926_da_bc.csv", "20260926_rt_bc.xls", "20260926_df_al.xls"])
-def test_other_miso_reports_are_not_claimed(name):
-    assert not miso.REPORT_LMP.matches(name)
-    assert not miso.API_FIVEMIN_LMP.matches(name)
-
-
-def test_api_name_claimed():
-    assert format_for(API_FILE) is miso.API_FIVEMIN_LMP
+def test_a_title_naming_no_market_rejects_the_file():
+    lines = _rt_lines()
+    lines[0] = "Market LMPs"
+    records, rejections = _decode(miso.REPORT_LMP, RT_FILE, "\n".join(lines).encode())
+    assert records == [] and "names neither" in rejections[0].reason
 
 
 def test_da_report_decodes_every_cell():
@@ -125,6 +142,7 @@ def test_unknown_value_kind_is_rejected():
     [
         (1, "09-26-2026", "operating_date"),
         (3, ",,,All Hours-Ending are Central Time", "EST note"),
+        (0, "Realtime Market MCPs", "report title"),
         (4, "Node,Type,Value,HE1", "unexpected header"),
     ],
 )
@@ -208,3 +226,17 @@ def test_landing_into_duckdb():
     ).fetchone()
     assert price == (29.38,)
     assert conn.execute("select count(*) from landing.rejected_rows").fetchone() == (0,)
+
+
+PRELIM = Path(__file__).resolve().parents[1] / "fixtures" / "miso" / "20261001_rt_lmp_prelim.csv"
+
+
+def test_a_real_preliminary_report_is_told_apart_only_by_its_name():
+    # MISO titles the preliminary and the final report alike ("Realtime Market LMPs").
+    data = PRELIM.read_bytes()
+    assert data.startswith(b"Realtime Market LMPs\n")
+    prelim, rejections = _decode(miso.REPORT_LMP, PRELIM.name, data)
+    assert rejections == [] and len(prelim) == 66 * 24
+    assert {r.values["report_kind"] for r in prelim} == {"rt_lmp_prelim"}
+    renamed, _ = _decode(miso.REPORT_LMP, "prices.csv", data)
+    assert {r.values["report_kind"] for r in renamed} == {"rt_lmp_final"}  # documented

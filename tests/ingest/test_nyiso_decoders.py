@@ -7,9 +7,10 @@ from pathlib import Path
 
 import duckdb
 
-from aurum.ingest.decoders import format_for, nyiso
 from aurum.ingest.landing import ensure_landing_tables, land_decoded
-from aurum.ingest.records import Record, Rejection
+from aurum.sources import detect
+from aurum.sources.core.records import Record, Rejection
+from aurum.sources.nyiso import formats as nyiso
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data" / "nyiso"
 DAM = "20220718damlbmp_zone.csv"
@@ -22,8 +23,12 @@ def _read(name: str) -> bytes:
     return (SAMPLES / name).read_bytes()
 
 
+def _format(name: str):
+    return detect(_read(name), name)
+
+
 def _decode(name: str, data: bytes | None = None) -> tuple[list[Record], list[Rejection]]:
-    source_format = format_for(name)
+    source_format = _format(name)
     decoded = list(source_format.decode(_read(name) if data is None else data, name))
     records = [d for d in decoded if isinstance(d, Record)]
     rejections = [d for d in decoded if isinstance(d, Rejection)]
@@ -44,16 +49,40 @@ def _by_row(records: list[Record]) -> dict[int, dict]:
 # ------------------------------------------------------------------ file claims
 
 
-def test_each_sample_is_claimed_by_exactly_one_nyiso_format():
-    assert format_for(DAM) is nyiso.MIS_ZONAL_LBMP
-    assert format_for(RT) is nyiso.MIS_ZONAL_LBMP
-    assert format_for(OASIS_DAM) is nyiso.OASIS_DAM_ZONAL_LBMP
-    assert format_for(OASIS_RTC) is nyiso.OASIS_RTC_ZONAL_LBMP
+def test_each_sample_is_claimed_by_exactly_one_format_whatever_its_name():
+    expected = {
+        DAM: nyiso.MIS_ZONAL_LBMP,
+        RT: nyiso.MIS_ZONAL_LBMP,
+        OASIS_DAM: nyiso.OASIS_DAM_ZONAL_LBMP,
+        OASIS_RTC: nyiso.OASIS_RTC_ZONAL_LBMP,
+        "20171122pal.csv": nyiso.NYISO_PAL,
+    }
+    for name, source_format in expected.items():
+        assert detect(_read(name), "nyiso_rt_zone_prices.csv") is source_format, name
 
 
-def test_load_and_generator_files_are_not_claimed():
-    for name in ("20171122pal.csv", "20220718damlbmp_gen.csv", "20220718realtime_gen.csv"):
-        assert not any(f.matches(name) for f in nyiso.FORMATS), name
+def test_feed_comes_from_the_content():
+    # 5-minute stamps are real-time whatever the name says; hourly unquoted stamps are
+    # the day-ahead file as NYISO writes it, and a name saying rtlbmp breaks that tie.
+    assert {r.values["feed"] for r in _decode_as(RT, "20220718damlbmp_zone.csv")} == {"realtime"}
+    assert {r.values["feed"] for r in _decode_as(DAM, "prices.csv")} == {"damlbmp"}
+    assert {r.values["feed"] for r in _decode_as(DAM, "20220718rtlbmp_zone.csv")} == {"rtlbmp"}
+    quoted = "\n".join(
+        '"{}","{}",{}'.format(*line.split(",", 2)) if i else line
+        for i, line in enumerate(_read(DAM).decode().splitlines())
+    )
+    records = [
+        d
+        for d in nyiso.MIS_ZONAL_LBMP.decode(quoted.encode(), "prices.csv")
+        if isinstance(d, Record)
+    ]
+    assert len(records) == 360 and {r.values["feed"] for r in records} == {"rtlbmp"}
+
+
+def _decode_as(sample: str, name: str) -> list[Record]:
+    records = [d for d in nyiso.MIS_ZONAL_LBMP.decode(_read(sample), name) if isinstance(d, Record)]
+    assert records
+    return records
 
 
 # ------------------------------------------------------------------ MIS day-ahead
@@ -266,7 +295,7 @@ def test_landing_all_nyiso_samples_into_duckdb():
     conn = duckdb.connect()
     ensure_landing_tables(conn, nyiso.FORMATS)
     for name in (DAM, RT, OASIS_DAM, OASIS_RTC):
-        source_format = format_for(name)
+        source_format = _format(name)
         result = land_decoded(conn, source_format, name, source_format.decode(_read(name), name))
         assert result.rejected == 0
     counts = dict(
@@ -291,10 +320,44 @@ def test_landing_keeps_rejections_beside_good_rows():
     conn = duckdb.connect()
     ensure_landing_tables(conn, nyiso.FORMATS)
     data = _replace_line(DAM, 3, "07/18/2022 00:00,CENTRL,61754,abc,1.55,0.00")
-    source_format = format_for(DAM)
+    source_format = _format(DAM)
     result = land_decoded(conn, source_format, DAM, source_format.decode(data, DAM))
     assert (result.rows, result.rejected) == (359, 1)
     rejected = conn.execute(
         "select source_format, source_file, source_row from landing.rejected_rows"
     ).fetchall()
     assert rejected == [("nyiso_mis_zonal_lbmp", DAM, 2)]
+
+
+# ------------------------------------------------------------------ real shapes from elsewhere
+
+PYISO = Path(__file__).resolve().parents[1] / "fixtures" / "nyiso" / "pyiso_lmp_20160218.csv"
+
+
+def test_a_leading_blank_line_does_not_hide_the_header():
+    # pyiso's NYISO realtime fixture, byte for byte: a blank first line, then the header.
+    data = PYISO.read_bytes()
+    assert data.startswith(b'\n"Time Stamp"')
+    assert detect(data, "lmp.csv") is nyiso.MIS_ZONAL_LBMP
+    records, rejections = _decode_with(data, "20160218realtime_zone.csv")
+    assert rejections == [] and len(records) == 45
+    assert records[0].row_number == 1  # the header is row 0 whatever came before it
+    # line 3: "02/18/2016 00:15:00","CAPITL",61757,21.53,1.69,0.00
+    assert records[0].values["time_stamp"] == datetime(2016, 2, 18, 0, 15)
+    assert (records[0].values["ptid"], records[0].values["lbmp"]) == (61757, 21.53)
+    assert {r.values["feed"] for r in records} == {"realtime"}
+
+
+def test_fifteen_minute_stamps_are_not_guessed():
+    # The same extract under a name that says nothing: 15-minute stamps are neither the
+    # 5-minute realtime file as published nor a supported feed, so the file is refused.
+    records, rejections = _decode_with(PYISO.read_bytes(), "lmp.csv")
+    assert records == [] and "15-minute stamps" in rejections[0].reason
+
+
+def _decode_with(data: bytes, name: str) -> tuple[list[Record], list[Rejection]]:
+    decoded = list(nyiso.MIS_ZONAL_LBMP.decode(data, name))
+    return (
+        [d for d in decoded if isinstance(d, Record)],
+        [d for d in decoded if isinstance(d, Rejection)],
+    )

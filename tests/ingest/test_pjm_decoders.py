@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from aurum.ingest.decoders import format_for
-from aurum.ingest.decoders.pjm import DATAMINER_LMP, decode
-from aurum.ingest.records import Record, Rejection
+from aurum.sources import detect
+from aurum.sources.core.records import Record, Rejection
+from aurum.sources.pjm.formats import DATAMINER_LMP, decode
+from aurum.sources.pjm.load import PJM_HRL_LOAD_METERED
 
 PJM = Path(__file__).resolve().parents[2] / "sample_data" / "pjm"
 DA = PJM / "da_hrl_lmps_hubs_2025-05-01_to_05-10.csv"
@@ -23,8 +24,9 @@ def _split(items):
 
 def test_files_are_claimed_by_the_dataminer_format_and_load_files_are_not():
     for path in (DA, RT, RT5):
-        assert format_for(path.name) is DATAMINER_LMP
-    assert not DATAMINER_LMP.matches("hrl_load_metered_RTO_2025-01_to_02.csv")
+        assert detect(path.read_bytes(), "pjm_export.csv") is DATAMINER_LMP
+    load = PJM / "hrl_load_metered_RTO_2025-01_to_02.csv"
+    assert detect(load.read_bytes(), "rt_hrl_lmps.csv") is PJM_HRL_LOAD_METERED
 
 
 def test_day_ahead_file_decodes_every_row():
@@ -53,9 +55,9 @@ def test_day_ahead_file_decodes_every_row():
     }
 
 
-def test_real_time_feeds_are_named_from_the_file():
-    rt_records, _ = _split(list(decode(RT.read_bytes(), RT.name)))
-    rt5_records, _ = _split(list(decode(RT5.read_bytes(), RT5.name)))
+def test_real_time_feeds_come_from_the_stamps_not_the_name():
+    rt_records, _ = _split(list(decode(RT.read_bytes(), "rt_fivemin_hrl_lmps.csv")))
+    rt5_records, _ = _split(list(decode(RT5.read_bytes(), "rt_hrl_lmps.csv")))
     assert len(rt_records) == 2880 and rt_records[0].values["feed"] == "rt_hrl_lmps"
     assert len(rt5_records) == 72 and rt5_records[0].values["feed"] == "rt_fivemin_hrl_lmps"
     # Line 3 of the 5-minute file: 9/1/2025 4:05:00 AM ... 18.670000,18.686130,0.009298,0.006832
@@ -91,9 +93,18 @@ def test_a_wrong_header_rejects_the_file():
     assert items[0].reason.startswith("unexpected header")
 
 
-def test_rt_data_in_a_day_ahead_named_file_is_refused():
-    items = list(decode(RT.read_bytes(), "da_hrl_lmps_mislabelled.csv"))
-    assert len(items) == 1 and "unexpected header" in items[0].reason
+def test_rt_data_in_a_day_ahead_named_file_is_real_time():
+    records, _ = _split(list(decode(RT.read_bytes(), "da_hrl_lmps_mislabelled.csv")))
+    assert {r.values["feed"] for r in records} == {"rt_hrl_lmps"}
+
+
+def test_one_on_the_hour_stamp_per_pnode_needs_the_name_or_is_refused():
+    lines = RT.read_text().splitlines()
+    first_hour = "\n".join(lines[:13]).encode()  # 12 hubs, one hour
+    records, _ = _split(list(decode(first_hour, "rt_fivemin_hrl_lmps_x.csv")))
+    assert {r.values["feed"] for r in records} == {"rt_fivemin_hrl_lmps"}
+    records, rejections = _split(list(decode(first_hour, "export.csv")))
+    assert records == [] and "cannot tell the 5-minute from the hourly" in rejections[0].reason
 
 
 def test_an_empty_file_is_one_rejection():

@@ -1,4 +1,5 @@
-"""The source catalog: LMP sources' files are claimed by their formats; URLs are sane."""
+"""The source catalog: entries are data (endpoint, cadence, frequency, format); names the
+catalog gives files carry their format's tie-breaking hint; URLs are sane."""
 
 from __future__ import annotations
 
@@ -7,26 +8,47 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from aurum.ingest.decoders import FORMATS, format_for
-from aurum.ingest.sources import (
+from aurum.sources import FORMATS, LMP_SOURCES, PUBLISHERS, SOURCES, format_named
+from aurum.sources.core.catalog import (
     BASE_URL_ENV,
-    LMP_SOURCES,
-    SOURCES,
+    DATA_FREQUENCIES,
+    Source,
     archive_documents,
     base_url_overrides,
 )
+from aurum.sources.core.vocabulary import CADENCES
 
 DAYS = [date(2024, 3, 10), date(2024, 11, 3), date(2025, 1, 31)]
 FORMAT_NAMES = {f.name for f in FORMATS}
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
-def test_source_file_is_claimed_by_its_format(name):
+def test_source_file_carries_its_formats_name_hint(name):
     source = SOURCES[name]
     assert source.format_name in FORMAT_NAMES
     for day in DAYS:
         source_file = source.source_file(day, doc_id="1280076656")
-        assert format_for(source_file).name == source.format_name, source_file
+        assert format_named(source.format_name).name_matches(source_file), source_file
+
+
+def test_the_catalog_is_plain_data_one_entry_per_source():
+    assert all(isinstance(s, Source) for s in SOURCES.values())
+    assert sum(len(p.endpoints) for p in PUBLISHERS) == len(SOURCES)
+    for source in SOURCES.values():
+        assert source.cadence in CADENCES and source.frequency in DATA_FREQUENCIES
+        assert source.publisher == format_named(source.format_name).publisher
+        assert source.base_url.startswith(("http://", "https://"))
+    current_only = {name for name, s in SOURCES.items() if not s.history}
+    assert "miso_api_rt_fivemin_expost" in current_only
+
+
+def test_an_unknown_key_in_endpoints_toml_is_refused(tmp_path):
+    from aurum.sources.core.catalog import load_endpoints
+
+    path = tmp_path / "endpoints.toml"
+    path.write_text('[[source]]\nname = "x"\nformat_name = "y"\nurl = "z"\n')
+    with pytest.raises(ValueError, match="unknown key"):
+        load_endpoints(path, "p", reference_formats=())
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
@@ -77,7 +99,7 @@ def test_pjm_query_selects_one_ept_day_as_csv():
 
 def test_base_override_replaces_every_base(monkeypatch):
     monkeypatch.setenv(BASE_URL_ENV, "http://127.0.0.1:8080/")
-    overrides = base_url_overrides()
+    overrides = base_url_overrides(SOURCES)
     assert set(overrides) == set(SOURCES)
     source = SOURCES["nyiso_damlbmp_zone"]
     url = source.url(date(2022, 7, 18), base_url=overrides[source.name])
@@ -86,10 +108,10 @@ def test_base_override_replaces_every_base(monkeypatch):
 
 def test_base_override_unset_or_invalid(monkeypatch):
     monkeypatch.delenv(BASE_URL_ENV, raising=False)
-    assert base_url_overrides() == {}
-    assert base_url_overrides({BASE_URL_ENV: "  "}) == {}
+    assert base_url_overrides(SOURCES) == {}
+    assert base_url_overrides(SOURCES, {BASE_URL_ENV: "  "}) == {}
     with pytest.raises(ValueError, match=BASE_URL_ENV):
-        base_url_overrides({BASE_URL_ENV: "ftp://example.org"})
+        base_url_overrides(SOURCES, {BASE_URL_ENV: "ftp://example.org"})
 
 
 def test_api_key_comes_from_the_environment(monkeypatch):
@@ -113,4 +135,12 @@ def test_archive_listing_is_followed_and_rebased():
         "http://127.0.0.1:9/api/public-reports/archive/np4-190-cd?download=43",
     ]
     assert docs[0].source_file == "np4-190-cd_DAMSPNP4190_20260928_42_csv.zip"
-    assert format_for(docs[1].source_file).name == "ercot_dam_spp"
+    assert format_named("ercot_dam_spp").name_matches(docs[1].source_file)
+
+
+def test_every_source_is_listed_in_the_ingestion_doc():
+    from aurum.dbt_runner import PROJECT_DIR
+
+    doc = (PROJECT_DIR / "docs" / "ingestion.md").read_text()
+    for name, source in SOURCES.items():
+        assert f"| `{name}` | `{source.format_name}` |" in doc, name

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import duckdb
 
-from aurum.ingest.decoders import format_for, spp
 from aurum.ingest.landing import ensure_landing_tables, land_decoded
-from aurum.ingest.records import Record, Rejection
+from aurum.sources import detect
+from aurum.sources.core.records import Record, Rejection
+from aurum.sources.spp import formats as spp
 
 SPP_DIR = Path(__file__).parents[2] / "sample_data" / "spp"
 DA = SPP_DIR / "DA-LMP-SL-202606010100_subset.csv"
@@ -24,12 +25,30 @@ def _decode(data: bytes, name: str):
     )
 
 
-def test_filename_claims_spp_lmp_files_only():
-    assert format_for(DA.name) is spp.LMP_BY_SETTLEMENT_LOCATION
-    assert format_for(RTBM.name) is spp.LMP_BY_SETTLEMENT_LOCATION
-    assert spp.LMP_BY_SETTLEMENT_LOCATION.matches("RTBM-LMP-SL-202507010005.csv")
-    assert not spp.LMP_BY_SETTLEMENT_LOCATION.matches("OP-MTLF-202507010000.csv")
-    assert not spp.LMP_BY_SETTLEMENT_LOCATION.matches("DA-MCP-202606010100.csv")
+def test_content_claims_both_layouts_under_any_name():
+    assert detect(DA.read_bytes(), "spp.csv") is spp.LMP_BY_SETTLEMENT_LOCATION
+    assert detect(RTBM.read_bytes(), "spp (2).csv") is spp.LMP_BY_SETTLEMENT_LOCATION
+
+
+def test_file_kind_comes_from_the_content_not_the_name():
+    da, _ = _decode(DA.read_bytes(), "RTBM-LMP-SL-misnamed.csv")  # hourly stamps: DA
+    rtbm, _ = _decode(RTBM.read_bytes(), "DA-LMP-SL-misnamed.csv")  # daily RTBM layout
+    assert {r.values["file_kind"] for r in da} == {"DA"}
+    assert {r.values["file_kind"] for r in rtbm} == {"RTBM"}
+    # The shared layout with 5-minute stamps is RTBM too.
+    lines = DA.read_text().splitlines()
+    five_minute = "\n".join([lines[0], *(x.replace(" 01:00,", " 00:05,", 1) for x in lines[1:3])])
+    records, _ = _decode(five_minute.encode(), "x.csv")
+    assert {r.values["file_kind"] for r in records} == {"RTBM"}
+
+
+def test_one_stamp_on_the_hour_needs_the_name_or_is_refused():
+    lines = DA.read_text().splitlines()
+    single = "\n".join(lines[:7]).encode()  # six locations, HE01 only
+    records, _ = _decode(single, "RTBM-LMP-SL-202606010100.csv")
+    assert {r.values["file_kind"] for r in records} == {"RTBM"}
+    records, rejections = _decode(single, "prices.csv")
+    assert records == [] and "cannot tell DA from RTBM" in rejections[0].reason
 
 
 def test_da_sample_by_hand():

@@ -14,8 +14,8 @@ import pytest
 
 from aurum.db import connect, pg_dsn
 from aurum.db.migrations import apply_migrations
-from aurum.ingest.sources import SOURCES
 from aurum.ingest.watermarks import get_watermark
+from aurum.sources import SOURCES
 from kafka_helpers import require_kafka
 from replay.server import ReplayServer
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aurum.ingest.decoders import format_named
-from aurum.ingest.records import Record
 from aurum.ingest.validate import validated
 from aurum.kafka.codec import decode, encode, encode_landing, landing_message
 from aurum.kafka.dead_letters import DLQ_SUBJECT, DeadLetter
 from aurum.kafka.schemas import landing_subject
+from aurum.sources import format_named
+from aurum.sources.core.records import Record
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 FETCHED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

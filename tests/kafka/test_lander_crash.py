@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aurum.ingest.decoders import format_named
-from aurum.ingest.kafka_landing import landing_topics
 from aurum.ingest.publish import publish_file
 from aurum.kafka.admin import all_topics, ensure_topics
 from aurum.kafka.producer import ConfirmingProducer
+from aurum.kafka.topics import landing_topics
+from aurum.sources import format_named
 from kafka_helpers import bootstrap, fresh_group, require_kafka
 
 pytestmark = pytest.mark.integration

@@ -7,8 +7,6 @@ import json
 
 import pytest
 
-from aurum.ingest.decoders import FORMATS
-from aurum.ingest.formats import LMP_ALIASES
 from aurum.kafka.compat import full_compatibility
 from aurum.kafka.schemas import (
     RELEASED_DIR,
@@ -26,6 +24,8 @@ from aurum.kafka.topics import (
     lmp_topic,
     topic_for,
 )
+from aurum.sources import FORMATS
+from aurum.sources.core.formats import LMP_ALIASES
 
 CURRENT = sorted(SCHEMA_DIR.glob("*.avsc"))
 

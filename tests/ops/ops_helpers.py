@@ -15,7 +15,6 @@ from confluent_kafka import Consumer, KafkaException, TopicPartition
 from aurum.dbt_runner import PROJECT_DIR
 from aurum.ingest.http import HttpFetcher
 from aurum.ingest.pipeline import ingest_day
-from aurum.ingest.sources import SOURCES
 from aurum.kafka.codec import SUBJECT_HEADER, encode
 from aurum.kafka.dead_letters import DLQ_SUBJECT
 from aurum.kafka.producer import ConfirmingProducer
@@ -23,6 +22,7 @@ from aurum.kafka.topics import DLQ_TOPIC
 from aurum.ops.clickhouse import apply_migrations, connect
 from aurum.ops.dlq_sink import DeadLetterSink
 from aurum.settings import Settings
+from aurum.sources import SOURCES
 from kafka_helpers import bootstrap
 from replay.routes import SAMPLES
 from replay.server import ReplayServer

@@ -22,15 +22,14 @@ import pytest
 from ops_helpers import fresh_clickhouse_database, run_script
 
 from aurum.devstack import BIN, LocalStack, free_port
-from aurum.ingest.decoders import format_named
 from aurum.ingest.publish import publish_file
-from aurum.ingest.sources import SOURCES
 from aurum.ingest.watermarks import update_watermark
 from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import DLQ_TOPIC
 from aurum.ops.config import Timings
 from aurum.ops.stack import OpsStack, Ports
 from aurum.settings import Settings
+from aurum.sources import SOURCES, format_named
 from kafka_helpers import bootstrap, fresh_group
 from replay.routes import SAMPLES
 from replay.server import ReplayServer

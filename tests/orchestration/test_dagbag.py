@@ -8,7 +8,7 @@ from graphlib import TopologicalSorter
 
 import pytest
 
-from aurum.ingest.sources import SOURCES
+from aurum.sources import SOURCES
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,7 @@ import pytest
 from airflow_helpers import ApiServer, chromium
 
 from aurum.dbt_runner import PROJECT_DIR
-from aurum.ingest.kafka_landing import landing_topics
+from aurum.kafka.topics import landing_topics
 from kafka_helpers import fresh_group, require_kafka
 from warehouse_helpers import copy_warehouse
 

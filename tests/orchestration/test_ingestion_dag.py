@@ -18,11 +18,11 @@ import pytest
 from airflow_helpers import consume
 
 from aurum.db import connect
-from aurum.ingest.sources import SOURCES
 from aurum.ingest.watermarks import get_watermark
 from aurum.kafka.codec import decode
 from aurum.kafka.dead_letters import DLQ_SUBJECT
 from aurum.kafka.topics import DLQ_TOPIC, lmp_topic
+from aurum.sources import SOURCES
 from kafka_helpers import fresh_group, require_kafka
 from replay.routes import SAMPLE_DATA
 from replay.server import ReplayServer

@@ -35,6 +35,11 @@ def _copy_project(dest: Path) -> Path:
         else:
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest / name)
+    # The sources' doc blocks live with their publishers (dbt_project.yml docs-paths).
+    for quirks in (REPO / "src" / "aurum" / "sources").glob("*/quirks.md"):
+        target = dest / quirks.relative_to(REPO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(quirks, target)
     return dest
 
 

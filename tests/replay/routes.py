@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from aurum.dbt_runner import PROJECT_DIR
-from aurum.ingest.sources import SOURCES
+from aurum.sources import SOURCES
 
 SAMPLE_DATA = PROJECT_DIR / "sample_data"
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
@@ -120,6 +120,11 @@ SAMPLES: tuple[Sample, ...] = (
         source="ercot_api_np6_905_spp",
         day=D(2026, 9, 28),
     ),
+    _s(
+        "ercot/api_np4-190-cd_dam_stlmnt_pnt_prices_2026-09-28_sample.json",
+        source="ercot_api_np4_190_dam_spp",
+        day=D(2026, 9, 28),
+    ),
     _s("nyiso/20220718damlbmp_zone.csv", source="nyiso_damlbmp_zone", day=D(2022, 7, 18)),
     _s("nyiso/20220718realtime_zone.csv", source="nyiso_realtime_zone", day=D(2022, 7, 18)),
     _s("nyiso/20171122pal.csv", source="nyiso_pal", day=D(2017, 11, 22)),
@@ -173,10 +178,18 @@ SAMPLES: tuple[Sample, ...] = (
         day=D(2025, 5, 9),
         zipped_as="eurofxref-hist.csv",
     ),
+    _s(
+        "fixtures/ecb/eurofxref_2018-08-17.zip",
+        source="ecb_eurofxref_daily_csv",
+        day=D(2018, 8, 17),
+    ),
     # A compilation of RGGI/CARB auction results (MANIFEST.md): no agency URL serves it.
     _s("carbon/carbon-auction-results.csv", path="/replay/carbon/carbon-auction-results.csv"),
     _s("fred/CPIAUCSL.csv", source="fred_cpiaucsl_csv", day=D(2025, 8, 1)),
     _s("eia/RNGWHHDd.xls", source="eia_henry_hub_daily_xls", day=D(2024, 7, 9)),
+    _s("eia/RNGWHHDw.xls", source="eia_henry_hub_weekly_xls", day=D(2024, 7, 5)),
+    _s("eia/RNGWHHDm.xls", source="eia_henry_hub_monthly_xls", day=D(2021, 5, 15)),
+    _s("eia/RNGWHHDa.xls", source="eia_henry_hub_annual_xls", day=D(2013, 6, 30)),
     _s(
         "eia/eia_v2_natural-gas_pri_fut_weekly_RNGC4_1993-12-24.json",
         source="eia_v2_natural_gas_fut_weekly",

@@ -8,7 +8,8 @@ import zipfile
 import pytest
 
 from aurum.ingest.http import FetchError, HttpFetcher
-from aurum.ingest.sources import SOURCES, documents
+from aurum.sources import SOURCES
+from aurum.sources.core.catalog import documents
 from replay.routes import SAMPLE_DATA, SAMPLES
 from replay.server import ReplayServer
 

@@ -28,13 +28,13 @@ from seatunnel_helpers import parse, render_sample
 from aurum.db import pg_dsn
 from aurum.db.migrations import apply_migrations
 from aurum.db.registry import sync_registry
-from aurum.ingest.decoders import format_for, format_named
 from aurum.ingest.kafka_landing import KafkaLander
 from aurum.ingest.landing import landing_table
-from aurum.ingest.records import Record
 from aurum.seatunnel import avro
 from aurum.seatunnel.render import jdbc_url_from_dsn
 from aurum.seatunnel.run import install, run_job
+from aurum.sources import detect, format_named
+from aurum.sources.core.records import Record
 from kafka_helpers import bootstrap, require_kafka
 from replay.routes import SAMPLES
 from replay.server import ReplayServer
@@ -93,7 +93,7 @@ def sample_file(source: str) -> Path:
 
 def decoder_rows(path: Path) -> list[dict]:
     """The landing records the Python path publishes for `path` (aliases + columns)."""
-    source_format = format_for(path.name)
+    source_format = detect(path.read_bytes(), path.name)
     return [
         {**source_format.alias_values(item.values), **item.values}
         for item in source_format.decode(path.read_bytes(), path.name)

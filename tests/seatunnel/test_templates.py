@@ -18,12 +18,12 @@ from seatunnel_helpers import (
     select_fields,
 )
 
-from aurum.ingest.decoders import FORMATS
-from aurum.ingest.formats import LMP_ALIASES
 from aurum.kafka.schemas import landing_subject, read_schema_file, schema_path
 from aurum.kafka.topics import LMP_ISOS, lmp_topic
 from aurum.seatunnel.avro import seatunnel_topic
 from aurum.seatunnel.render import load_template
+from aurum.sources import FORMATS
+from aurum.sources.core.formats import LMP_ALIASES
 
 # SeaTunnel column type -> the Avro type it writes (logical type where there is one).
 SEATUNNEL_TO_AVRO = {

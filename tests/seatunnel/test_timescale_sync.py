@@ -18,8 +18,8 @@ import pytest
 from seatunnel_helpers import parse, render_sample
 
 from aurum.db.registry import SEED_PATH, read_seed, sync_registry
-from aurum.ingest.decoders import format_for
-from aurum.ingest.records import Record
+from aurum.sources import detect
+from aurum.sources.core.records import Record
 
 pytestmark = pytest.mark.integration
 
@@ -64,7 +64,7 @@ def jdbc_query() -> str:
 
 def pjm_row(pnode_id: int) -> tuple:
     """Standard fields (Kafka source order) of the first decoded sample row for `pnode_id`."""
-    source_format = format_for(PJM_SAMPLE.name)
+    source_format = detect(PJM_SAMPLE.read_bytes(), PJM_SAMPLE.name)
     for item in source_format.decode(PJM_SAMPLE.read_bytes(), PJM_SAMPLE.name):
         if isinstance(item, Record) and item.values["pnode_id"] == pnode_id:
             v = item.values

@@ -31,11 +31,11 @@ import pytest
 from aurum.dbt_runner import release_duckdb, run_dbt
 from aurum.iceberg.catalog import open_catalog
 from aurum.iceberg.lander import IcebergLander, committed_offsets
-from aurum.ingest.decoders import format_for, format_named
 from aurum.ingest.kafka_landing import KafkaLander, landing_topics
 from aurum.ingest.publish import publish_file
 from aurum.kafka.admin import all_topics, ensure_topics
 from aurum.kafka.producer import ConfirmingProducer
+from aurum.sources import detect, format_named
 from aurum.trino_landing import TrinoTarget, execute
 from incremental import revisions
 from kafka_helpers import bootstrap, fresh_group, require_kafka
@@ -55,7 +55,7 @@ def _lmp_files() -> list[Path]:
     files = []
     for path in [*revisions.first_load(), *revisions.PJM_HOURLY]:
         try:
-            source_format = format_for(path.name)
+            source_format = detect(path.read_bytes(), path.name)
         except LookupError:
             continue
         if source_format.aliases:  # LMP formats carry the standard aliases
@@ -67,7 +67,8 @@ def _publish(paths: list[Path]) -> int:
     producer = ConfirmingProducer(bootstrap())
     rows = 0
     for path in paths:
-        report = publish_file(producer, format_for(path.name), path.read_bytes(), path.name)
+        data = path.read_bytes()
+        report = publish_file(producer, detect(data, path.name), data, path.name)
         rows += report.rows
     return rows
 

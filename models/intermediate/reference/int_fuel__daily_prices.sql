@@ -1,5 +1,9 @@
-{#- Daily (and weekly-dated) fuel prices in explicit units: Henry Hub spot from the
-    EIA workbook, daily/weekly API v2 series (e.g. NYMEX futures). -#}
+{#- Daily and weekly fuel prices in explicit units: Henry Hub spot from the EIA
+    workbooks, daily/weekly API v2 series (e.g. NYMEX futures). The frequency is the
+    publisher's (the workbook's Contents sheet, the API's frequency), never assumed: the
+    daily and weekly Henry Hub workbooks share one series id, and a weekly price must
+    not pass for a daily one. One row per (series, source, frequency, date): a date
+    published in several files keeps the latest load. -#}
 with
 
 hist as (
@@ -7,14 +11,15 @@ hist as (
     select
         series_id,
         'hist_xls' as source_kind,
-        'daily' as frequency,
+        frequency,
         period_date as price_date,
         series_value as price,
         -- hist_xls states units in the description: "(Dollars per Million Btu)"
         case when lower(series_description) like '%dollars per million btu%' then 'MMBtu' end as unit,
-        source_file
+        source_file,
+        loaded_at
     from {{ ref('stg_eia__hist_series') }}
-    where value_status = 'ok'
+    where value_status = 'ok' and frequency in ('daily', 'weekly')
 
 ),
 
@@ -30,7 +35,8 @@ api as (
             when '$/mmbtu' then 'MMBtu'
             when 'dollars per short ton' then 'short_ton'
         end as unit,
-        source_file
+        source_file,
+        loaded_at
     from {{ ref('stg_eia__api_series') }}
     where value_status = 'ok' and frequency in ('daily', 'weekly')
 
@@ -41,6 +47,18 @@ unioned as (
     select * from hist
     union all
     select * from api
+
+),
+
+latest as (
+
+    select
+        *,
+        row_number() over (
+            partition by series_id, source_kind, frequency, price_date
+            order by loaded_at desc, source_file desc
+        ) as load_rank
+    from unioned
 
 )
 
@@ -53,4 +71,5 @@ select
     'USD' as currency,
     unit,
     source_file
-from unioned
+from latest
+where load_rank = 1

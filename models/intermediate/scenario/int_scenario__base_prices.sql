@@ -58,7 +58,12 @@ gas_published as (
             partition by price_date order by source_kind desc, source_file desc
         ) as price_rank
     from {{ ref('int_fuel__daily_prices') }}
-    where series_id = 'RNGWHHD' and unit = 'MMBtu' and currency = 'USD' and price is not null
+    where
+        series_id = 'RNGWHHD'
+        and frequency = 'daily'  -- the weekly workbook has the same series id
+        and unit = 'MMBtu'
+        and currency = 'USD'
+        and price is not null
 
 ),
 

@@ -11,6 +11,9 @@ renamed as (
     select
         series_id,
         series_description,
+        -- daily | weekly | monthly | annual, as the workbook states it (aurum.sources.eia):
+        -- every frequency of a series shares its Sourcekey, so this is part of its key.
+        frequency,
         value_status,
         period_date,
         value as series_value,

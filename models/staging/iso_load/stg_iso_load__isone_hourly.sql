@@ -16,7 +16,10 @@ renamed as (
         load_mw,
         native_load_mw,
         ard_demand_mw,
+        -- Both datasets are hourly and stamped at the hour's beginning (BeginDate).
         begin_date_utc as interval_start_utc,
+        {{ aurum.add_seconds('begin_date_utc', 3600) }} as interval_end_utc,
+        3600 as interval_seconds,
         utc_offset_minutes,
         begin_date as begin_date_published,
         _source_file as source_file,

@@ -16,7 +16,11 @@ renamed as (
         nerc_region,
         is_verified,
         mw as load_mw,
+        -- Hourly, stamped at the hour's beginning (datetime_beginning_utc): the same
+        -- interval fields as an LMP row, so load joins price by interval.
         datetime_beginning_utc as interval_start_utc,
+        {{ aurum.add_seconds('datetime_beginning_utc', 3600) }} as interval_end_utc,
+        3600 as interval_seconds,
         datetime_beginning_ept as interval_start_local,
         _source_file as source_file,
         _source_row as source_row,

@@ -6,18 +6,35 @@ source as (
 
 ),
 
--- No EDT/EST column: in the fall-back hour the same end stamps appear twice,
--- daylight first, so the second occurrence of a (PTID, stamp) in a file is the
--- standard-time one.
+-- No EDT/EST column: in the fall-back hour the zone's end stamps run through the 01:00
+-- hour twice, daylight first. As in the MIS files (stg_nyiso__mis_zonal_lbmp), the
+-- switch is read from the sequence: from the row on which the clock went back, the
+-- zone's stamps of that date are standard time.
+sequenced as (
+
+    select
+        *,
+        coalesce(
+            rtc_end_time_stamp <= lag(rtc_end_time_stamp) over (
+                partition by _source_file, zone_ptid
+                order by _source_row
+            ),
+            false
+        ) as clock_went_back
+    from source
+
+),
+
 occurrences as (
 
     select
         *,
-        row_number() over (
-            partition by _source_file, zone_ptid, rtc_end_time_stamp
+        bool_or(clock_went_back) over (
+            partition by _source_file, zone_ptid, cast(rtc_end_time_stamp as date)
             order by _source_row
-        ) > 1 as is_repeated_stamp
-    from source
+            rows between unbounded preceding and current row
+        ) as is_repeated_stamp
+    from sequenced
 
 ),
 

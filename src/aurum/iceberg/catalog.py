@@ -16,9 +16,9 @@ import pyarrow as pa
 from pyiceberg.catalog.sql import SqlCatalog
 from pyiceberg.table import Table
 
-from aurum.ingest.formats import PROVENANCE_COLUMNS, SourceFormat
 from aurum.ingest.landing import LANDING_SCHEMA, REJECTED_COLUMNS, REJECTED_TABLE, arrow_table
 from aurum.settings import Settings
+from aurum.sources.core.formats import PROVENANCE_COLUMNS, SourceFormat
 
 # Landing files are written by the lander in batches; readers prune them by the min/max
 # statistics of each file, so string columns that identify rows keep full statistics

@@ -45,10 +45,11 @@ from pyiceberg.exceptions import CommitFailedException
 from pyiceberg.table import Table
 
 from aurum.iceberg.catalog import ensure_landing_tables, landing_columns, open_catalog
-from aurum.ingest.decoders import FORMATS
-from aurum.ingest.kafka_landing import decode_message, landing_topics
+from aurum.ingest.kafka_landing import decode_message
 from aurum.ingest.landing import REJECTED_TABLE, arrow_table
+from aurum.kafka.topics import landing_topics
 from aurum.seatunnel.avro import SEATUNNEL_TOPIC_PREFIX
+from aurum.sources import FORMATS
 
 OFFSET_PREFIX = "aurum.kafka.offset."
 COMMIT_ATTEMPTS = 5

@@ -3,7 +3,7 @@ the source's watermark after each day that succeeds.
 
 Configured from the environment (the spec's `scripts/ingest/backfill.py` contract):
 
-    AURUM_BACKFILL_SOURCE            required; a key of aurum.ingest.sources.SOURCES
+    AURUM_BACKFILL_SOURCE            required; a key of aurum.sources.SOURCES
     AURUM_BACKFILL_DAYS              how many days, ending at --end-date (default 7)
     AURUM_BACKFILL_HISTORY_LIMIT     hard cap on DAYS (default 30); DAYS above it is an
                                      error (exit 2), never silently clipped
@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from aurum.ingest.sources import SOURCES
+from aurum.sources import SOURCES
 
 DEFAULT_TEMPLATE = (
     "aurum-ingest fetch --source {source} --date {date} --watermark-key {watermark_key}"

@@ -44,9 +44,9 @@ def cmd_fetch(settings: Settings, args) -> int:
     from aurum.ingest.http import HttpFetcher
     from aurum.ingest.pipeline import ingest_days
     from aurum.ingest.publish import stderr_progress
-    from aurum.ingest.sources import SOURCES
     from aurum.kafka.producer import ConfirmingProducer
     from aurum.ops.push import push_ingest_results
+    from aurum.sources import SOURCES
 
     if args.source not in SOURCES:
         print(
@@ -81,17 +81,22 @@ def cmd_fetch(settings: Settings, args) -> int:
 
 
 def cmd_publish_file(settings: Settings, args) -> int:
-    from aurum.ingest.decoders import format_for, format_named
-    from aurum.ingest.publish import publish_file, stderr_progress
+    from aurum.ingest.publish import publish_file, publish_unrecognised, stderr_progress
     from aurum.kafka.producer import ConfirmingProducer
+    from aurum.sources import DetectError, detect, format_named
 
     producer = ConfirmingProducer(settings.kafka_bootstrap)
     failed = False
     for path in args.paths:
-        source_format = format_named(args.format) if args.format else format_for(path.name)
-        report = publish_file(
-            producer, source_format, path.read_bytes(), path.name, progress=stderr_progress
-        )
+        data = path.read_bytes()
+        try:
+            source_format = format_named(args.format) if args.format else detect(data, path.name)
+        except DetectError as exc:
+            publish_unrecognised(producer, data, path.name, exc)
+            print(f"{path.name}: not recognised ({exc.reason}); one detect dead letter")
+            failed = True
+            continue
+        report = publish_file(producer, source_format, data, path.name, progress=stderr_progress)
         failed |= report.file_rejected
         print(f"{path.name}: {report.rows} rows, dead letters {report.dead_letters or 0}")
     return 1 if failed else 0
@@ -142,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
     publish = commands.add_parser("publish-file", help="decode local files and publish them")
     publish.add_argument("paths", nargs="+", type=Path)
-    publish.add_argument("--format", help="source format name (default: from the file name)")
+    publish.add_argument("--format", help="source format name (default: from the content)")
     publish.set_defaults(run=cmd_publish_file)
 
     land = commands.add_parser("land", help="consume the topics into the DuckDB landing tables")

@@ -27,25 +27,22 @@ from datetime import UTC, datetime
 import duckdb
 from confluent_kafka import Consumer, KafkaError, Message
 
-from aurum.ingest.decoders import FORMATS, format_named
-from aurum.ingest.formats import PROVENANCE_COLUMNS
 from aurum.ingest.landing import (
     REJECTED_COLUMNS,
     REJECTED_TABLE,
     arrow_table,
     ensure_landing_tables,
     landing_table,
+    rejected_row,
 )
 from aurum.kafka.codec import FORMAT_HEADER, SUBJECT_HEADER, decode
 from aurum.kafka.dead_letters import DLQ_SUBJECT
 from aurum.kafka.schemas import landing_subject
-from aurum.kafka.topics import DLQ_TOPIC, topic_for
+from aurum.kafka.topics import DLQ_TOPIC, landing_topics
 from aurum.seatunnel import avro as seatunnel_avro
 from aurum.seatunnel.avro import SEATUNNEL_TOPIC_PREFIX, format_of_topic
-
-
-def landing_topics() -> list[str]:
-    return sorted({topic_for(f) for f in FORMATS} | {DLQ_TOPIC})
+from aurum.sources import FORMATS, format_named
+from aurum.sources.core.formats import PROVENANCE_COLUMNS
 
 
 @dataclass
@@ -73,7 +70,7 @@ def decode_message(
     subject = headers.get(SUBJECT_HEADER)
     if message.topic() == DLQ_TOPIC:
         record = decode(DLQ_SUBJECT, message.value(), writer_subject=subject or DLQ_SUBJECT)
-        return REJECTED_TABLE, [
+        return REJECTED_TABLE, rejected_row(
             record["source_format"] or record["source"],
             record["source_file"],
             record["source_row"],
@@ -82,7 +79,7 @@ def decode_message(
             record["occurred_at"].replace(tzinfo=None),
             record["stage"],
             record["error_id"],
-        ]
+        )
     format_name = headers.get(FORMAT_HEADER)
     if format_name is not None:
         record = decode(landing_subject(format_name), message.value(), writer_subject=subject)

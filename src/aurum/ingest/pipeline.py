@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from aurum.ingest.decoders import format_named
 from aurum.ingest.http import FetchError, HttpFetcher
 from aurum.ingest.publish import Progress, PublishReport, publish_file
-from aurum.ingest.sources import Source, documents
 from aurum.ingest.watermarks import update_watermark
 from aurum.kafka.dead_letters import DeadLetter, publish
 from aurum.kafka.producer import ConfirmingProducer
+from aurum.sources import format_named
+from aurum.sources.core.catalog import Source, documents
 
 
 @dataclass

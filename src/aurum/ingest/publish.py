@@ -1,5 +1,8 @@
-"""Publish one file's rows to Kafka: decode → validate → Avro → produce → confirm delivery.
+"""Publish one file's rows to Kafka: detect → decode → validate → Avro → produce → confirm.
 
+The file must be claimed by its source's format (content detection, as aurum-land
+does): a file no format claims, another format's file, or one two formats claim is
+one dead letter at the `detect` stage with the reason, and nothing else is published.
 Every bad record becomes a dead letter (`aurum.ingest.error.v1`) with the source,
 stage, error class and message and the payload; a bad row never stops the file.
 """
@@ -12,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from aurum.ingest.formats import SourceFormat
-from aurum.ingest.records import Record, Rejection, number_items, payload_of
 from aurum.ingest.validate import validated
 from aurum.kafka.codec import EncodeError, encode_landing, landing_headers
 from aurum.kafka.dead_letters import DeadLetter, publish
 from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import topic_for
+from aurum.sources import DetectError, detect
+from aurum.sources.core.formats import SourceFormat
+from aurum.sources.core.records import Record, Rejection, number_items, payload_of
 
 Progress = Callable[[str], None]
 
@@ -40,6 +44,27 @@ class PublishReport:
     def dead(self, letter: DeadLetter, producer: ConfirmingProducer) -> None:
         publish(producer, letter)
         self.dead_letters[letter.stage] = self.dead_letters.get(letter.stage, 0) + 1
+
+
+def publish_unrecognised(
+    producer: ConfirmingProducer, data: bytes, source_file: str, error: DetectError
+) -> PublishReport:
+    """A file no format claims (or two do), as one `detect` dead letter with the reason."""
+    report = PublishReport(source_file, source_file, file_rejected=True)
+    report.dead(
+        DeadLetter(
+            source=source_file,
+            stage="detect",
+            error_class=type(error).__name__,
+            error_message=error.reason,
+            payload=data or None,
+            payload_pointer=None if data else source_file,
+            source_file=source_file,
+        ),
+        producer,
+    )
+    producer.flush()
+    return report
 
 
 def publish_file(
@@ -73,6 +98,15 @@ def publish_file(
             source_file=source_file,
             source_row=row,
         )
+
+    try:
+        detect(data, source_file, expected=source_format)
+    except DetectError as exc:
+        report.file_rejected = True
+        detect_letter = letter("detect", type(exc).__name__, exc.reason, data or None, None)
+        report.dead(detect_letter, producer)
+        producer.flush()
+        return report
 
     records: list[Record] = []
     for item in number_items(source_format.decode(data, source_file)):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from aurum.ingest.formats import SourceFormat
-from aurum.ingest.records import Record
+from aurum.sources.core.formats import ALIAS_VOCABULARIES, SourceFormat
+from aurum.sources.core.records import Record
+from aurum.sources.core.vocabulary import vocabulary
 
 # No US market clears beyond this in $/MWh (offer caps and floors are within ±$10,000);
 # anything larger is a parse or unit error.
@@ -39,8 +40,17 @@ def validated(
         if first != record.row_number:
             yield record, Invalid("duplicate_row", f"exact duplicate of row {first}")
             continue
-        if needs_location and source_format.alias_values(record.values).get("location_id") is None:
+        aliases = source_format.alias_values(record.values) if is_lmp else {}
+        if needs_location and aliases.get("location_id") is None:
             yield record, Invalid("missing_location", "no location id")
+            continue
+        unknown = [
+            f"{alias}={aliases[alias]!r}"
+            for alias, name in ALIAS_VOCABULARIES.items()
+            if aliases.get(alias) is not None and aliases[alias] not in vocabulary(name)
+        ]
+        if unknown:
+            yield record, Invalid("unknown_vocabulary", f"not in the vocabulary: {unknown[0]}")
             continue
         out_of_range = [
             c

@@ -50,7 +50,6 @@ def _wait_for_leaders(admin: AdminClient, topics: list[str], timeout: float = 30
 
 
 def all_topics() -> list[str]:
-    from aurum.ingest.kafka_landing import landing_topics
-    from aurum.kafka.topics import SCENARIO_REQUEST_TOPIC
+    from aurum.kafka.topics import SCENARIO_REQUEST_TOPIC, landing_topics
 
     return [*landing_topics(), SCENARIO_REQUEST_TOPIC]

@@ -9,9 +9,9 @@ from typing import Any
 
 import fastavro
 
-from aurum.ingest.formats import SourceFormat
-from aurum.ingest.records import Record
 from aurum.kafka.schemas import landing_subject, parsed_schema
+from aurum.sources.core.formats import SourceFormat
+from aurum.sources.core.records import Record
 
 SUBJECT_HEADER = "aurum.subject"
 FORMAT_HEADER = "aurum.format"

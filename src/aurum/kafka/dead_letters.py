@@ -10,10 +10,12 @@ from typing import Any
 from aurum.kafka.codec import SUBJECT_HEADER, encode
 from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import DLQ_TOPIC
+from aurum.sources.core.vocabulary import INGEST_STAGES
 
 DLQ_SUBJECT = DLQ_TOPIC
-STAGES = ("fetch", "decode", "validate", "encode", "produce", "land", "run")
+STAGES = INGEST_STAGES  # fetch | detect | decode | validate | encode | produce | land | run
 MAX_INLINE_PAYLOAD = 1 << 20  # larger payloads travel as a pointer only
+MAX_MESSAGE_CHARS = 4_000  # a reason longer than this is cut; the payload keeps the evidence
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ class DeadLetter:
     def to_record(self, occurred_at: datetime | None = None) -> dict[str, Any]:
         payload = self.payload
         pointer = self.payload_pointer
+        message = self.error_message
+        if len(message) > MAX_MESSAGE_CHARS:
+            message = f"{message[:MAX_MESSAGE_CHARS]}… [{len(message):,} characters]"
         if payload is not None and len(payload) > MAX_INLINE_PAYLOAD:
             payload = None
             pointer = pointer or self.source_file
@@ -46,7 +51,7 @@ class DeadLetter:
             "source_format": self.source_format,
             "stage": self.stage,
             "error_class": self.error_class,
-            "error_message": self.error_message,
+            "error_message": message,
             "payload": payload,
             "payload_pointer": pointer,
             "source_file": self.source_file,

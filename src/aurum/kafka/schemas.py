@@ -18,7 +18,8 @@ from typing import Any
 
 import fastavro
 
-from aurum.ingest.formats import LMP_ALIASES, SourceFormat
+from aurum.sources.core.formats import ALIAS_VOCABULARIES, LMP_ALIASES, SourceFormat
+from aurum.sources.core.vocabulary import vocabulary
 
 SCHEMA_DIR = Path(__file__).resolve().parents[3] / "schemas" / "avro"
 RELEASED_DIR = SCHEMA_DIR / "released"
@@ -65,7 +66,11 @@ def landing_schema(source_format: SourceFormat) -> dict[str, Any]:
             fields.append({"name": alias, **_nullable(_AVRO_TYPES[column_types[alias]])})
         else:
             avro_type = _ALIAS_TYPES.get(alias, "string")
-            fields.append({"name": alias, **_nullable(avro_type, "standard alias")})
+            doc = "standard alias"
+            if alias in ALIAS_VOCABULARIES:
+                values = ", ".join(map(str, vocabulary(ALIAS_VOCABULARIES[alias])))
+                doc += f"; one of {values} (vocabulary {ALIAS_VOCABULARIES[alias]})"
+            fields.append({"name": alias, **_nullable(avro_type, doc)})
     for column, column_type in source_format.columns:
         if column not in aliases:
             fields.append({"name": column, **_nullable(_AVRO_TYPES[column_type])})
@@ -112,7 +117,7 @@ def current_subjects() -> list[str]:
 
 
 def write_landing_schemas() -> list[Path]:
-    from aurum.ingest.decoders import FORMATS
+    from aurum.sources import FORMATS
 
     written = []
     for source_format in FORMATS:

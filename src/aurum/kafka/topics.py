@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from aurum.ingest.formats import SourceFormat
+from aurum.sources.core.formats import SourceFormat
+from aurum.sources.core.vocabulary import ISO_CODES
 
 DLQ_TOPIC = "aurum.ingest.error.v1"
 SCENARIO_REQUEST_TOPIC = "scenario.request.v1"
@@ -23,7 +24,7 @@ REFERENCE_TOPICS: dict[str, str] = {
     "isone_ws_locations": "aurum.ref.iso.locations.v1",
 }
 
-LMP_ISOS = ("CAISO", "PJM", "MISO", "ERCOT", "NYISO", "SPP", "ISONE")
+LMP_ISOS = ISO_CODES
 
 
 def lmp_topic(iso_code: str) -> str:
@@ -36,3 +37,11 @@ def topic_for(source_format: SourceFormat) -> str:
     if source_format.aliases:  # LMP formats carry the standard aliases
         return lmp_topic(source_format.iso)
     raise LookupError(f"no topic for source format {source_format.name!r}")
+
+
+def landing_topics() -> list[str]:
+    """Every topic the Kafka → DuckDB lander reads: one per LMP ISO and reference dataset,
+    and the dead letters."""
+    from aurum.sources import FORMATS
+
+    return sorted({topic_for(f) for f in FORMATS} | {DLQ_TOPIC})

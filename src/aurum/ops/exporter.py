@@ -138,7 +138,7 @@ class OpsCollector(Collector):
         cadence = GaugeMetricFamily(
             "aurum_source_cadence_seconds",
             "Each source's publishing cadence, from the source catalog (aurum.ops.cadence).",
-            labels=["source", "basis"],
+            labels=["source", "cadence"],
         )
         budget = GaugeMetricFamily(
             "aurum_source_freshness_budget_seconds",
@@ -146,7 +146,7 @@ class OpsCollector(Collector):
             labels=["source"],
         )
         for name, c in sorted(self.cadences.items()):
-            cadence.add_metric([name, c.basis], c.period.total_seconds())
+            cadence.add_metric([name, c.name], c.period.total_seconds())
             budget.add_metric([name], c.freshness_budget.total_seconds())
         yield from (cadence, budget)
 

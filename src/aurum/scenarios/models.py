@@ -40,16 +40,8 @@ from pydantic_core import PydanticCustomError
 
 from aurum.dbt_vars.rules import After, Together, Unique, VarModel, When
 from aurum.dbt_vars.schema import COLUMN_KEY
+from aurum.sources.core.vocabulary import ISO_CODES, MARKETS
 
-ISO_CODES = ("CAISO", "PJM", "MISO", "ERCOT", "NYISO", "SPP", "ISONE")
-MARKETS = (
-    "day_ahead_hourly",
-    "real_time_hourly",
-    "real_time_15min",
-    "real_time_5min",
-    "real_time_sced",
-    "real_time_commitment_15min",
-)
 # Must match the technologies in the scenario engine's fleet parameter seed.
 TECHNOLOGIES = (
     "gas_cc",
@@ -122,15 +114,9 @@ IsoDate = Annotated[
 Text = Annotated[
     str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f{}]+$")
 ]
-IsoCode = Literal["CAISO", "PJM", "MISO", "ERCOT", "NYISO", "SPP", "ISONE"]
-Market = Literal[
-    "day_ahead_hourly",
-    "real_time_hourly",
-    "real_time_15min",
-    "real_time_5min",
-    "real_time_sced",
-    "real_time_commitment_15min",
-]
+# The registry's values (aurum.sources.core.vocabulary), as the enums of the JSON Schema.
+IsoCode = Literal[ISO_CODES]  # type: ignore[valid-type]
+Market = Literal[MARKETS]  # type: ignore[valid-type]
 Technology = Literal[
     "gas_cc", "gas_ct", "gas_steam", "coal", "nuclear", "wind", "solar", "hydro", "storage", "oil"
 ]

@@ -1,4 +1,8 @@
-"""Render SeaTunnel job templates (`ingest/seatunnel/jobs/*.conf.tmpl`) with strict checking.
+"""Render SeaTunnel job templates with strict checking.
+
+A publisher's templates live with it, in `src/aurum/sources/<publisher>/seatunnel/`;
+jobs that belong to no publisher (the Kafka → Timescale sync) in
+`src/aurum/seatunnel/jobs/`. Template names are unique across those folders.
 
 Template syntax: `{{ name }}` with an optional filter, `{{ name | sql }}` or `{{ name | int }}`.
 Every template declares its variables in its header comment, one per line:
@@ -36,8 +40,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-JOBS_DIR = Path(__file__).resolve().parents[3] / "ingest" / "seatunnel" / "jobs"
+SOURCES_DIR = Path(__file__).resolve().parents[1] / "sources"
+JOBS_DIR = Path(__file__).resolve().parent / "jobs"
 TEMPLATE_SUFFIX = ".conf.tmpl"
+
+
+def template_dirs() -> tuple[Path, ...]:
+    """Every folder templates are read from: each publisher's `seatunnel/`, then JOBS_DIR."""
+    return (*sorted(SOURCES_DIR.glob("*/seatunnel")), JOBS_DIR)
+
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\s*([a-z]+)\s*)?\}\}")
 _VAR_LINE = re.compile(r"^#\s*aurum\.var:\s*([A-Za-z_][A-Za-z0-9_]*)\s+(.*\S)\s*$", re.MULTILINE)
@@ -152,22 +163,31 @@ def parse_template(name: str, text: str) -> Template:
     return template
 
 
-def template_path(template_name: str, directory: Path = JOBS_DIR) -> Path:
+def _template_files(directory: Path | None = None) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in (directory,) if directory else template_dirs():
+        for path in folder.glob(f"*{TEMPLATE_SUFFIX}"):
+            name = path.name.removesuffix(TEMPLATE_SUFFIX)
+            if name in found:
+                raise TemplateError(f"template {name!r} exists in {found[name]} and {path}")
+            found[name] = path
+    return found
+
+
+def template_path(template_name: str, directory: Path | None = None) -> Path:
     base = template_name.removesuffix(TEMPLATE_SUFFIX).removesuffix(".conf")
-    path = directory / f"{base}{TEMPLATE_SUFFIX}"
-    if not path.is_file():
-        known = ", ".join(template_names(directory)) or "none"
+    files = _template_files(directory)
+    if base not in files:
+        known = ", ".join(sorted(files)) or "none"
         raise TemplateError(f"unknown template {template_name!r} (known: {known})")
-    return path
+    return files[base]
 
 
-def template_names(directory: Path = JOBS_DIR) -> list[str]:
-    return sorted(
-        p.name.removesuffix(TEMPLATE_SUFFIX) for p in directory.glob(f"*{TEMPLATE_SUFFIX}")
-    )
+def template_names(directory: Path | None = None) -> list[str]:
+    return sorted(_template_files(directory))
 
 
-def load_template(template_name: str, directory: Path = JOBS_DIR) -> Template:
+def load_template(template_name: str, directory: Path | None = None) -> Template:
     path = template_path(template_name, directory)
     return parse_template(path.name.removesuffix(TEMPLATE_SUFFIX), path.read_text())
 
@@ -222,7 +242,7 @@ def render_template(template: Template, variables: Mapping[str, object]) -> str:
 
 
 def render(template_name: str, variables: Mapping[str, object]) -> str:
-    """Render `ingest/seatunnel/jobs/<template_name>.conf.tmpl`; strict (see module doc)."""
+    """Render the template named `template_name`; strict (see module doc)."""
     return render_template(load_template(template_name), variables)
 
 
@@ -264,7 +284,7 @@ def _read_env_file(path: Path) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m aurum.seatunnel.render",
-        description="Render a SeaTunnel job template from ingest/seatunnel/jobs/ to stdout.",
+        description="Render a SeaTunnel job template (a publisher's or a shared one) to stdout.",
     )
     parser.add_argument("template", nargs="?", help="template name, e.g. pjm_lmp_to_kafka")
     parser.add_argument("--var", action="append", default=[], metavar="KEY=VALUE")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aurum.ingest.records import Record, Rejection
+from aurum.sources.core.records import Record, Rejection
 
 SAMPLES = Path(__file__).parents[3] / "sample_data"
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from reference_helpers import SAMPLES, split
 
-from aurum.ingest.decoders.reference import carbon
+from aurum.sources.carbon import formats as carbon
 
 CSV = SAMPLES / "carbon" / "carbon-auction-results.csv"
 

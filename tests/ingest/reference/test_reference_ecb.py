@@ -8,7 +8,7 @@ from datetime import date
 
 from reference_helpers import SAMPLES, split
 
-from aurum.ingest.decoders.reference import ecb
+from aurum.sources.ecb import formats as ecb
 
 HIST = SAMPLES / "ecb" / "eurofxref-hist_head300.csv"
 DAILY = SAMPLES / "ecb" / "eurofxref-daily_2025-05-09.xml"
@@ -90,3 +90,39 @@ def test_bad_xml_rate_rejects_that_rate():
     records, rejections = split(ecb.decode(data, DAILY.name))
     assert len(records) == 29
     assert rejections[0].row_number == 2 and "JPY" in rejections[0].payload
+
+
+# The daily CSV, real files (tests/fixtures/MANIFEST.md): ", " separators, the date
+# spelled out, a trailing ", " on every line.
+FIXTURES = SAMPLES.parent / "tests" / "fixtures" / "ecb"
+DAILY_ZIP_2018 = FIXTURES / "eurofxref_2018-08-17.zip"
+DAILY_CSV_2026 = FIXTURES / "eurofxref_2026-02-06.csv"
+
+
+def test_daily_csv_zip_of_2018():
+    records, rejections = split(ecb.decode(DAILY_ZIP_2018.read_bytes(), "a"))
+    assert rejections == []
+    assert len(records) == 32  # still quoting HRK and RUB in 2018
+    assert {r["file_kind"] for r in records} == {"daily_csv"}
+    assert {r["rate_date"] for r in records} == {date(2018, 8, 17)}
+    rates = {r["currency"]: r["rate_per_eur"] for r in records}
+    assert rates["USD"] == 1.1391 and rates["JPY"] == 125.75 and rates["BGN"] == 1.9558
+    assert {"HRK", "RUB"} <= set(rates) and "" not in rates
+
+
+def test_daily_csv_of_2026_has_no_bgn():
+    records, rejections = split(ecb.decode(DAILY_CSV_2026.read_bytes(), "b"))
+    assert rejections == []
+    rates = {r["currency"]: r["rate_per_eur"] for r in records}
+    assert len(rates) == 29 and "BGN" not in rates
+    assert rates["USD"] == 1.1794 and rates["ZAR"] == 19.017  # first and last cells
+    assert {r["rate_date"] for r in records} == {date(2026, 2, 6)}
+
+
+def test_daily_csv_month_names_do_not_depend_on_the_locale():
+    text = DAILY_CSV_2026.read_text().replace("06 February 2026", "6 FEBRUARY 2026")
+    records, _ = split(ecb.decode(text.encode(), "b"))
+    assert {r["rate_date"] for r in records} == {date(2026, 2, 6)}
+    bad = DAILY_CSV_2026.read_text().replace("06 February 2026", "31 February 2026")
+    records, rejections = split(ecb.decode(bad.encode(), "b"))
+    assert records == [] and "31 February 2026" in rejections[0].reason

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from reference_helpers import SAMPLES, split
 
-from aurum.ingest.decoders.reference import eia
+from aurum.sources.eia import formats as eia
 
 XLS = SAMPLES / "eia" / "RNGWHHDd.xls"
 FUTURES = SAMPLES / "eia" / "eia_v2_natural-gas_pri_fut_weekly_RNGC4_1993-12-24.json"
@@ -33,6 +34,46 @@ def test_henry_hub_xls():
     assert [(r["period_date"], r["value"], r["value_status"]) for r in empty] == [
         (date(2018, 1, 5), None, "null")
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "frequency", "rows", "first", "last"),
+    [
+        # The frequency is the workbook's own (Contents: Daily/Weekly/Monthly/Annual); all
+        # four share the Sourcekey RNGWHHD, so a file's frequency cannot be assumed.
+        ("RNGWHHDd.xls", "daily", 6916, (date(1997, 1, 7), 3.82), (date(2024, 7, 9), 2.42)),
+        ("RNGWHHDw.xls", "weekly", 1434, (date(1997, 1, 10), 3.79), (date(2024, 7, 5), 2.08)),
+        ("RNGWHHDm.xls", "monthly", 293, (date(1997, 1, 15), 3.45), (date(2021, 5, 15), 2.91)),
+        ("RNGWHHDa.xls", "annual", 17, (date(1997, 6, 30), 2.49), (date(2013, 6, 30), 3.73)),
+    ],
+)
+def test_every_frequency_comes_from_the_workbook(name, frequency, rows, first, last):
+    data = (SAMPLES / "eia" / name).read_bytes()
+    records, rejections = split(eia.decode_xls(data, "henry_hub_daily.xls"))  # a name that lies
+    assert rejections == [] and len(records) == rows
+    assert {r["frequency"] for r in records} == {frequency}
+    assert {r["series_id"] for r in records} == {"RNGWHHD"}
+    assert (records[0]["period_date"], records[0]["value"]) == first
+    assert (records[-1]["period_date"], records[-1]["value"]) == last
+
+
+def test_a_workbook_that_states_no_frequency_is_refused():
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=XLS.read_bytes())
+    with pytest.raises(Exception, match="cannot tell the frequency"):
+        eia._xls_frequency(_without_contents(book), "Henry Hub Natural Gas Spot Price")
+    assert eia._xls_frequency(_without_contents(book), "Weekly Henry Hub …") == "weekly"
+
+
+class _without_contents:
+    """A workbook view without its Contents sheet (as a re-saved copy may lack it)."""
+
+    def __init__(self, book):
+        self.book = book
+
+    def sheet_names(self):
+        return [n for n in self.book.sheet_names() if n != "Contents"]
 
 
 def test_xls_bad_files():

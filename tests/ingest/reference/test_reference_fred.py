@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reference_helpers import SAMPLES, split
 
-from aurum.ingest.decoders.reference import fred
+from aurum.sources.fred import formats as fred
 
 CSV = SAMPLES / "fred" / "CPIAUCSL.csv"
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "fred"

@@ -7,7 +7,13 @@ from datetime import datetime
 
 from reference_helpers import SAMPLES, split
 
-from aurum.ingest.decoders.reference import iso_load
+from aurum.sources.isone.load import (
+    ISONE_WS_HOURLY_LOAD,
+    ISONE_WS_LOAD_FORECAST,
+    ISONE_WS_LOCATIONS,
+)
+from aurum.sources.nyiso.load import NYISO_PAL
+from aurum.sources.pjm.load import PJM_HRL_LOAD_METERED
 
 PJM = SAMPLES / "pjm" / "hrl_load_metered_RTO_2025-01_to_02.csv"
 PAL = SAMPLES / "nyiso" / "20171122pal.csv"
@@ -24,7 +30,7 @@ def _decode(source_format, path):
 
 
 def test_pjm_metered_load():
-    records, rejections = _decode(iso_load.PJM_HRL_LOAD_METERED, PJM)
+    records, rejections = _decode(PJM_HRL_LOAD_METERED, PJM)
     assert rejections == []
     assert len(records) == 1416  # 59 days x 24 h
     # line 2: 1/1/2025 5:00:00 AM,1/1/2025 12:00:00 AM,RTO,RTO,RTO,RTO,79083.837,False
@@ -41,7 +47,7 @@ def test_pjm_metered_load():
 
 
 def test_nyiso_pal_keeps_off_grid_timestamps_and_time_zone():
-    records, rejections = _decode(iso_load.NYISO_PAL, PAL)
+    records, rejections = _decode(NYISO_PAL, PAL)
     assert rejections == []
     assert len(records) == 3190
     assert {r["time_zone"] for r in records} == {"EST"}
@@ -69,26 +75,26 @@ def test_nyiso_pal_bad_rows():
             '"11/22/2017 00:05:00","EST","CAPITL",61757,',
         ]
     ).encode()
-    records, rejections = split(iso_load.NYISO_PAL.decode(data, PAL.name))
+    records, rejections = split(NYISO_PAL.decode(data, PAL.name))
     assert [r["load_mw"] for r in records] == [None]
     assert rejections[0].row_number == 1 and "Time Zone" in rejections[0].reason
 
 
 def test_isone_system_load_single_object_and_list():
-    current, rejections = _decode(iso_load.ISONE_WS_HOURLY_LOAD, SYSLOAD_CURRENT)
+    current, rejections = _decode(ISONE_WS_HOURLY_LOAD, SYSLOAD_CURRENT)
     assert rejections == [] and len(current) == 1
     assert (current[0]["begin_date_utc"], current[0]["load_mw"], current[0]["ard_demand_mw"]) == (
         datetime(2024, 11, 25, 20),
         13657.274,
         11.035,
     )
-    day, rejections = _decode(iso_load.ISONE_WS_HOURLY_LOAD, SYSLOAD_DAY)
+    day, rejections = _decode(ISONE_WS_HOURLY_LOAD, SYSLOAD_DAY)
     assert rejections == [] and len(day) == 24
     assert day[0]["native_load_mw"] == 11230.845 and day[0]["utc_offset_minutes"] == -300
 
 
 def test_isone_zonal_demand():
-    records, rejections = _decode(iso_load.ISONE_WS_HOURLY_LOAD, DEMAND_4001)
+    records, rejections = _decode(ISONE_WS_HOURLY_LOAD, DEMAND_4001)
     assert rejections == [] and len(records) == 24
     assert records[0]["dataset"] == "realtimehourlydemand"
     assert (records[0]["location_id"], records[0]["location_name"], records[0]["load_mw"]) == (
@@ -100,7 +106,7 @@ def test_isone_zonal_demand():
 
 
 def test_isone_forecast_vintages():
-    records, rejections = _decode(iso_load.ISONE_WS_LOAD_FORECAST, FORECAST)
+    records, rejections = _decode(ISONE_WS_LOAD_FORECAST, FORECAST)
     assert rejections == []
     assert len(records) == 216
     first_hour = [r for r in records if r["begin_date_utc"] == datetime(2024, 11, 2, 4)]
@@ -110,7 +116,7 @@ def test_isone_forecast_vintages():
 
 
 def test_isone_locations():
-    records, rejections = _decode(iso_load.ISONE_WS_LOCATIONS, LOCATIONS)
+    records, rejections = _decode(ISONE_WS_LOCATIONS, LOCATIONS)
     assert rejections == [] and len(records) == 19
     assert records[1] == {
         "location_id": "4001",
@@ -121,7 +127,7 @@ def test_isone_locations():
 
 
 def test_isone_empty_result_bad_row_and_bad_file():
-    decode = iso_load.ISONE_WS_HOURLY_LOAD.decode
+    decode = ISONE_WS_HOURLY_LOAD.decode
     assert split(decode(b'{"HourlyRtDemands": ""}', DEMAND_4001.name)) == ([], [])
     document = json.loads(DEMAND_4001.read_text())
     document["HourlyRtDemands"]["HourlyRtDemand"][1]["BeginDate"] = "2024-11-02T01:00:00"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reference_helpers import SAMPLES, split
 
-from aurum.ingest.decoders.reference import noaa
+from aurum.sources.noaa import formats as noaa
 
 STATIONS = SAMPLES / "noaa_ghcnd" / "ghcnd-stations_excerpt.txt"
 

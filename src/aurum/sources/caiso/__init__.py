@@ -1,0 +1,9 @@
+"""CAISO OASIS LMP query results.
+
+This package holds the publisher's formats and decoders (formats.py), its endpoints
+(endpoints.toml), its SeaTunnel job templates (seatunnel/) and its quirks (quirks.md).
+"""
+
+from aurum.sources.caiso.formats import FORMATS
+
+__all__ = ["FORMATS"]

@@ -1,0 +1,9 @@
+"""CO2 allowance auction results (RGGI, California-Quebec).
+
+This package holds the publisher's formats and decoders (formats.py), its endpoints
+(endpoints.toml), its SeaTunnel job templates (seatunnel/) and its quirks (quirks.md).
+"""
+
+from aurum.sources.carbon.formats import FORMATS
+
+__all__ = ["FORMATS"]

@@ -1,0 +1,9 @@
+"""ECB euro foreign exchange reference rates.
+
+This package holds the publisher's formats and decoders (formats.py), its endpoints
+(endpoints.toml), its SeaTunnel job templates (seatunnel/) and its quirks (quirks.md).
+"""
+
+from aurum.sources.ecb.formats import FORMATS
+
+__all__ = ["FORMATS"]

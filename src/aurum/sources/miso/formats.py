@@ -1,0 +1,297 @@
+"""MISO market-report LMP CSVs and the public-API real-time 5-minute ex-post JSON.
+
+Market reports (`YYYYMMDD_da_lmp.csv`, `_da_expost_lmp.csv`, `_da_exante_lmp.csv`,
+`_rt_lmp_final.csv`, `_rt_lmp_prelim.csv`) open with four preamble lines: the
+report title, the operating date (`MM/DD/YYYY` or `M/D/YYYY`), a blank line and a
+note that hours ending are Eastern Standard Time. Then `Node,Type,Value,HE 1..HE 24`
+with one row per node and value kind (LMP, MCC, MLC blocks one after another).
+Each row is de-pivoted to 24 landed rows. Row numbers are the file's line numbers,
+so a rejection points at the line to read.
+
+The report kind comes from the title line: `Day Ahead Market ExPost LMPs`
+(da_expost_lmp), `Day Ahead Market ExAnte LMPs` (da_exante_lmp), `Day Ahead Market
+LMPs` (the older da_lmp), `Realtime Market LMPs` (real-time). A real-time title does
+not always say preliminary or final: a title mentioning neither is the final
+report's (the only real-time title seen in a published file); a file name saying
+`rt_lmp_prelim` or `rt_lmp_final` breaks that tie.
+
+The public API (`GetRealTimeFiveMinExPost`) serves `{"headers": [...], "data":
+[[...]]}` with every value a string; columns are found by header name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from aurum.sources.core.documents import load_json
+from aurum.sources.core.formats import DbtSource, SourceFormat, lmp_aliases
+from aurum.sources.core.records import (
+    PREVIEW_CHARS,
+    Decoded,
+    Record,
+    Rejection,
+    RowError,
+    csv_records,
+    decode_text,
+    parse_date,
+    parse_datetime,
+    parse_number,
+    payload_of,
+)
+from aurum.sources.core.signatures import CsvHeader, JsonShape
+
+REPORT_PATTERN = r"(da_(?:ex(?:post|ante)_)?lmp|rt_lmp_(?:final|prelim))"
+REPORT_HEADER = ["Node", "Type", "Value", *(f"HE {hour}" for hour in range(1, 25))]
+REPORT_VALUE_KINDS = frozenset({"LMP", "MCC", "MLC"})
+DATE_FORMATS = ("%m/%d/%Y",)
+EST_NOTE = "Eastern Standard Time"
+PREAMBLE_LINES = 4
+
+API_COLUMNS = ("INTERVAL", "CPNODE", "LMP", "MLC", "MCC")
+API_TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+
+
+def _file_rejection(reason: str, payload: str = "") -> Rejection:
+    return Rejection(None, reason, payload[:PREVIEW_CHARS])
+
+
+def report_kind(title: str, source_name: str) -> str:
+    """The report kind from the report's title (the file name only breaks a real-time tie)."""
+    words = re.sub(r"[^a-z]", "", title.lower())
+    if words.startswith("dayahead"):
+        if "expost" in words:
+            return "da_expost_lmp"
+        if "exante" in words:
+            return "da_exante_lmp"
+        return "da_lmp"
+    if words.startswith("realtime"):
+        if "prelim" in words:
+            return "rt_lmp_prelim"
+        if "final" in words:
+            return "rt_lmp_final"
+        hinted = re.search(REPORT_PATTERN, source_name.rsplit("/", 1)[-1], flags=re.IGNORECASE)
+        if hinted and hinted.group(1).lower().startswith("rt_"):
+            return hinted.group(1).lower()
+        return "rt_lmp_final"
+    raise RowError(f"report title {title!r} names neither the day-ahead nor the real-time market")
+
+
+def _report_preamble(lines: list[list[str]]) -> tuple[str, object]:
+    """Title and operating date from the four preamble lines, or RowError."""
+    if len(lines) < PREAMBLE_LINES:
+        raise RowError(f"preamble has {len(lines)} lines; expected {PREAMBLE_LINES}")
+    title = ",".join(lines[0]).strip(" ,")
+    if "LMP" not in title.upper():
+        raise RowError(f"unexpected report title {title!r}")
+    date_text = ",".join(lines[1]).strip(" ,")
+    operating_date = parse_date(date_text, DATE_FORMATS, "operating_date")
+    if ",".join(lines[2]).strip(" ,"):
+        raise RowError(f"expected a blank third preamble line, got {lines[2]!r}")
+    note = ",".join(lines[3]).strip(" ,")
+    if EST_NOTE not in note:
+        raise RowError(f"expected the EST note on the fourth preamble line, got {note!r}")
+    return title, operating_date
+
+
+def decode_report(data: bytes, source_name: str) -> Iterator[Decoded]:
+    text = decode_text(data)
+    records = csv_records(text.lstrip("\r\n"))  # blank lines before the title are not the preamble
+    lines = iter(records)
+
+    def next_row() -> list[str] | None:
+        for _, fields in lines:
+            if isinstance(fields, RowError):
+                raise fields
+            return fields
+        return None
+
+    try:
+        preamble = [next_row() for _ in range(PREAMBLE_LINES)]
+    except RowError as exc:
+        yield _file_rejection(str(exc), text[:PREVIEW_CHARS])
+        return
+    if preamble[0] is None:
+        yield _file_rejection("empty file: no preamble")
+        return
+    preamble_lines = [line for line in preamble if line is not None]
+    try:
+        title, operating_date = _report_preamble(preamble_lines)
+        kind = report_kind(title, source_name)
+        header = next_row()
+    except RowError as exc:
+        yield _file_rejection(f"bad preamble: {exc}", "\n".join(map(payload_of, preamble_lines)))
+        return
+    if header is None:
+        yield _file_rejection("no header row after the preamble")
+        return
+    if [h.strip() for h in header] != REPORT_HEADER:
+        yield _file_rejection(
+            f"unexpected header {[h.strip() for h in header]!r}; expected {REPORT_HEADER!r}",
+            payload_of(header),
+        )
+        return
+    width = len(REPORT_HEADER)
+    for line_number, fields in lines:  # row numbers are the report's line numbers
+        if isinstance(fields, RowError):
+            yield Rejection(line_number, str(fields), "")
+            continue
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if len(fields) != width:
+            yield Rejection(
+                line_number, f"expected {width} fields, got {len(fields)}", payload_of(fields)
+            )
+            continue
+        try:
+            node = fields[0].strip()
+            if not node:
+                raise RowError("missing value in column 'Node'")
+            value_kind = fields[2].strip().upper()
+            if value_kind not in REPORT_VALUE_KINDS:
+                raise RowError(f"unknown value kind {fields[2]!r} in column 'Value'")
+            prices = [
+                parse_number(fields[3 + i], f"HE {i + 1}", allow_missing=True) for i in range(24)
+            ]
+        except RowError as exc:
+            yield Rejection(line_number, str(exc), payload_of(fields))
+            continue
+        for hour_ending, price in enumerate(prices, start=1):
+            yield Record(
+                line_number,
+                {
+                    "report_kind": kind,
+                    "report_title": title,
+                    "operating_date": operating_date,
+                    "node": node,
+                    "node_type": fields[1].strip() or None,
+                    "value_kind": value_kind,
+                    "hour_ending": hour_ending,
+                    "price": price,
+                },
+            )
+
+
+def decode_api_fivemin(data: bytes, source_name: str) -> Iterator[Decoded]:
+    try:
+        document = load_json(data)
+    except RowError as exc:
+        yield _file_rejection(f"not a JSON document: {exc}", decode_text(data[:PREVIEW_CHARS]))
+        return
+    if not isinstance(document, dict) or not isinstance(document.get("data"), list):
+        yield _file_rejection("expected an object with a 'data' array", str(document)[:2000])
+        return
+    headers = document.get("headers")
+    if not isinstance(headers, list) or any(col not in headers for col in API_COLUMNS):
+        yield _file_rejection(
+            f"unexpected headers {headers!r}; expected {list(API_COLUMNS)!r}", str(headers)
+        )
+        return
+    position = {name: headers.index(name) for name in API_COLUMNS}
+    for number, row in enumerate(document["data"], start=1):
+        payload = json.dumps(row)
+        if not isinstance(row, list) or len(row) != len(headers):
+            yield Rejection(number, f"expected a list of {len(headers)} values", payload)
+            continue
+        try:
+            node = str(row[position["CPNODE"]] or "").strip()
+            if not node:
+                raise RowError("missing value in column 'CPNODE'")
+            values = {
+                "interval": parse_datetime(
+                    str(row[position["INTERVAL"]]), API_TIME_FORMATS, "INTERVAL"
+                ),
+                "cpnode": node,
+                "lmp": parse_number(str(row[position["LMP"]]), "LMP"),
+                "mlc": parse_number(str(row[position["MLC"]]), "MLC"),
+                "mcc": parse_number(str(row[position["MCC"]]), "MCC"),
+            }
+        except RowError as exc:
+            yield Rejection(number, str(exc), payload)
+            continue
+        yield Record(number, values)
+
+
+REPORT_LMP = SourceFormat(
+    name="miso_report_lmp",
+    name_hint=r"_(da_(ex(post|ante)_)?lmp|rt_lmp_(final|prelim))",
+    iso="MISO",
+    description="MISO market-report LMP CSV (DA ex-ante/ex-post, RT prelim/final), wide HE 1..24",
+    columns=(
+        (
+            "report_kind",
+            "VARCHAR",
+            (
+                "da_lmp, da_exante_lmp, da_expost_lmp, rt_lmp_prelim or rt_lmp_final, from the "
+                "report's title (see the module doc)."
+            ),
+        ),
+        ("report_title", "VARCHAR", 'First preamble line, e.g. "Day Ahead Market LMPs".'),
+        ("operating_date", "DATE", "Second preamble line, the operating day."),
+        ("node", "VARCHAR"),
+        ("node_type", "VARCHAR", "Hub, Loadzone, Interface, Gennode, ... as published."),
+        ("value_kind", "VARCHAR", "LMP, MCC or MLC."),
+        ("hour_ending", "INTEGER", "1..24, hour ending in Eastern Standard Time (no DST)."),
+        ("price", "DOUBLE"),
+    ),
+    # The header follows a title, a date and a note (the blank line is not counted).
+    signature=CsvHeader(REPORT_HEADER, within=4),
+    decode=decode_report,
+    dbt=DbtSource("landing_miso", ("stg_miso__lmp",)),
+    accepted={
+        "report_kind": (
+            "da_lmp",
+            "da_expost_lmp",
+            "da_exante_lmp",
+            "rt_lmp_final",
+            "rt_lmp_prelim",
+        ),
+        "value_kind": ("LMP", "MCC", "MLC"),
+    },
+    aliases=lmp_aliases(
+        "MISO",
+        location_id="node",
+        location_name="node",
+        location_type="node_type",
+        market="report_kind",
+        interval_seconds=3600,
+    ),
+)
+
+API_FIVEMIN_LMP = SourceFormat(
+    name="miso_api_fivemin_lmp",
+    name_hint=r"GetRealTimeFiveMinExPost",
+    iso="MISO",
+    description="MISO public API GetRealTimeFiveMinExPost JSON (5-minute ex-post LMPs)",
+    columns=(
+        (
+            "interval",
+            "TIMESTAMP",
+            "INTERVAL as published, EST wall clock without offset (interval end).",
+        ),
+        ("cpnode", "VARCHAR"),
+        ("lmp", "DOUBLE"),
+        ("mlc", "DOUBLE"),
+        ("mcc", "DOUBLE"),
+    ),
+    signature=JsonShape(
+        lambda d: (
+            isinstance(d, dict)
+            and isinstance(d.get("data"), list)
+            and all(c in (d.get("headers") or []) for c in API_COLUMNS)
+        ),
+        f"a JSON object with 'data' and 'headers' naming {list(API_COLUMNS)!r}",
+    ),
+    decode=decode_api_fivemin,
+    dbt=DbtSource("landing_miso", ("stg_miso__fivemin_lmp",)),
+    aliases=lmp_aliases(
+        "MISO",
+        location_id="cpnode",
+        location_name="cpnode",
+        market="=GetRealTimeFiveMinExPost",
+        interval_seconds=300,
+    ),
+)
+
+FORMATS = (REPORT_LMP, API_FIVEMIN_LMP)

@@ -1,0 +1,9 @@
+"""PJM Data Miner 2 LMPs and metered load.
+
+This package holds the publisher's formats and decoders (formats.py), its endpoints
+(endpoints.toml), its SeaTunnel job templates (seatunnel/) and its quirks (quirks.md).
+"""
+
+from aurum.sources.pjm.formats import FORMATS
+
+__all__ = ["FORMATS"]

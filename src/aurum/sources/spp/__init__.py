@@ -1,0 +1,9 @@
+"""SPP Integrated Marketplace LMP by settlement location.
+
+This package holds the publisher's formats and decoders (formats.py), its endpoints
+(endpoints.toml), its SeaTunnel job templates (seatunnel/) and its quirks (quirks.md).
+"""
+
+from aurum.sources.spp.formats import FORMATS
+
+__all__ = ["FORMATS"]
