@@ -24,8 +24,8 @@ and filled one of two ways:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
-import os
 import shutil
 import time
 import uuid
@@ -37,6 +37,8 @@ from pathlib import Path
 import duckdb
 import trino
 import trino.auth
+
+from aurum.settings import Settings, TrinoSettings
 
 LANDING_SCHEMA = "landing"
 TRINO_TYPES = {
@@ -64,16 +66,16 @@ class TrinoTarget:
     password: str = ""
 
     @classmethod
-    def from_env(cls) -> TrinoTarget:
-        """The same AURUM_TRINO_* variables profiles.yml's trino target reads."""
+    def from_settings(cls, trino: TrinoSettings) -> TrinoTarget:
+        """settings.trino: the same AURUM_TRINO_* variables profiles.yml's trino target reads."""
         return cls(
-            host=os.environ.get("AURUM_TRINO_HOST", "127.0.0.1"),
-            port=int(os.environ.get("AURUM_TRINO_PORT", "58080")),
-            user=os.environ.get("AURUM_TRINO_USER", "aurum"),
-            catalog=os.environ.get("AURUM_TRINO_CATALOG", "iceberg"),
-            http_scheme=os.environ.get("AURUM_TRINO_HTTP_SCHEME", "http"),
-            auth=os.environ.get("AURUM_TRINO_AUTH", "none"),
-            password=os.environ.get("AURUM_TRINO_PASSWORD", ""),
+            host=trino.host,
+            port=trino.port,
+            user=trino.user,
+            catalog=trino.catalog,
+            http_scheme=trino.http_scheme,
+            auth=trino.auth,
+            password=trino.password.get_secret_value(),
         )
 
     def connect(self) -> trino.dbapi.Connection:
@@ -224,18 +226,18 @@ def load(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database", default=os.environ.get("AURUM_DUCKDB_PATH", "data/aurum.duckdb")
-    )
-    parser.add_argument("--host", default=TrinoTarget.from_env().host)
-    parser.add_argument("--port", type=int, default=TrinoTarget.from_env().port)
+    settings = Settings()
+    configured = TrinoTarget.from_settings(settings.trino)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--database", default=str(settings.duckdb_path))
+    parser.add_argument("--host", default=configured.host)
+    parser.add_argument("--port", type=int, default=configured.port)
     parser.add_argument("--table", action="append", help="only this landing table (repeatable)")
     parser.add_argument(
         "--parquet-dir", type=Path, help="write Parquet here and add_files it (Trino on this host)"
     )
     args = parser.parse_args(argv)
-    target = TrinoTarget(host=args.host, port=args.port)
+    target = dataclasses.replace(configured, host=args.host, port=args.port)
     start = time.monotonic()
     counts = load(args.database, target, args.table, args.parquet_dir)
     for name, count in counts.items():

@@ -22,6 +22,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aurum.settings import Settings
 from aurum.trino_landing import TrinoTarget, execute, quote
 
 MAINTAINED_SCHEMAS = ("landing", "market")
@@ -117,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.monotonic()
     result = maintain(
-        TrinoTarget.from_env(),
+        TrinoTarget.from_settings(Settings().trino),
         args.schema or MAINTAINED_SCHEMAS,
         file_size_threshold=args.file_size_threshold,
         retention=args.retention,

@@ -58,7 +58,7 @@ def cmd_fetch(settings: Settings, args) -> int:
     apply_migrations(settings.pg_dsn)
     producer = ConfirmingProducer(settings.kafka_bootstrap)
     fetcher = HttpFetcher()
-    base_url = args.base_url or settings.source_base_url
+    base_url = args.base_url or settings.sources.base_url
     with connect(settings.pg_dsn) as conn:
         results = ingest_days(
             source,
@@ -68,6 +68,7 @@ def cmd_fetch(settings: Settings, args) -> int:
             watermark_conn=conn,
             watermark_key=args.watermark_key,
             base_url=base_url,
+            api_key=settings.sources.api_key(source.api_key),
             progress=stderr_progress,
         )
     push_ingest_results(settings.pushgateway_url, source.name, results)

@@ -24,9 +24,10 @@ from string import Template
 from clickhouse_driver import Client
 from clickhouse_driver.errors import Error as ClickHouseError
 
+from aurum.paths import project_root
 from aurum.settings import Settings
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "ops" / "clickhouse" / "migrations"
+MIGRATIONS_DIR = project_root() / "ops" / "clickhouse" / "migrations"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 

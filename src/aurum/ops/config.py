@@ -14,7 +14,9 @@ from pathlib import Path
 
 import yaml
 
-OPS_DIR = Path(__file__).resolve().parents[3] / "ops"
+from aurum.paths import project_root
+
+OPS_DIR = project_root() / "ops"  # the local ops stack's configuration, in the checkout
 RULES_DIR = OPS_DIR / "prometheus" / "rules"
 ALERTMANAGER_FILE = OPS_DIR / "alertmanager" / "alertmanager.yml"
 

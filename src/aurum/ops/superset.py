@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import re
 import secrets
 import shutil
@@ -32,9 +31,10 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from aurum.settings import Settings
+from aurum.paths import project_root
+from aurum.settings import Settings, child_environment
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = project_root()
 SUPERSET_DIR = REPO / "ops" / "superset"
 EXPORT_DIR = SUPERSET_DIR / "dashboards" / "ingestion_errors"
 CACHE = REPO / ".cache" / "superset"
@@ -93,7 +93,7 @@ def component(stack, component_class):
             "SUPERSET_CONFIG_PATH": str(SUPERSET_DIR / "superset_config.py"),
             "AURUM_SUPERSET_METADATA_DB": str(metadata),
             "AURUM_SUPERSET_SECRET_KEY": key_file.read_text(),
-            "PATH": f"{VENV / 'bin'}:{os.environ.get('PATH', '')}",
+            "PATH": f"{VENV / 'bin'}:{child_environment().get('PATH', '')}",
         },
         ready_timeout=300,
     )

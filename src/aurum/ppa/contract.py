@@ -27,9 +27,10 @@ from pydantic import Field, ValidationError
 from aurum.dbt_vars.rules import After, Differ, FirstOfMonth, VarModel, When
 from aurum.dbt_vars.schema import json_schema as var_json_schema
 from aurum.dbt_vars.text import vars_text
+from aurum.paths import project_root
 from aurum.scenarios.models import IsoCode, Market  # one list of ISOs and markets
 
-PROJECT_DIR = Path(__file__).resolve().parents[3]
+PROJECT_DIR = project_root()  # the checkout: docs/ and the dbt project's seeds
 SCHEMA_PATH = PROJECT_DIR / "docs" / "ppa-contract.schema.json"
 PROFILES_SEED = PROJECT_DIR / "seeds" / "ppa" / "ppa_generation_profiles.csv"
 
