@@ -151,3 +151,11 @@ def test_every_source_key_is_a_setting():
     keys = {s.api_key for s in SOURCES.values() if s.api_key}
     assert keys == {"eia_api_key", "fred_api_key"}
     assert keys <= set(SourceSettings.model_fields)
+
+
+def test_dbt_project_is_a_setting_with_the_checkout_as_default(tmp_path):
+    from aurum.paths import checkout, dbt_project_dir
+
+    assert checkout() == ROOT  # this checkout, found without walking up from a file
+    assert dbt_project_dir(Settings(dbt_project_dir=None)) == ROOT
+    assert dbt_project_dir(Settings(dbt_project_dir=tmp_path)) == tmp_path.resolve()

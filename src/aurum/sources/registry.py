@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from aurum.paths import package_dir
 from aurum.sources import caiso, carbon, ecb, eia, ercot, fred, isone, miso, noaa, nyiso, pjm, spp
 from aurum.sources.core.catalog import Source, load_endpoints
 from aurum.sources.core.formats import SourceFormat
 from aurum.sources.core.signatures import Probe
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = package_dir("aurum.sources")  # package data (aurum.paths)
 
 
 @dataclass(frozen=True)
