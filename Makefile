@@ -53,6 +53,7 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check src tests benchmarks scripts orchestration
 	$(BIN)/ruff format --check src tests benchmarks scripts orchestration
+	$(BIN)/mypy  # src/, strict; config and exclusions: pyproject.toml [tool.mypy]
 	AURUM_DUCKDB_PATH=.cache/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt macros analyses snapshots
 
 # Integration tests talk to the real local services, started (idempotently) first.

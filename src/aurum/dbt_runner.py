@@ -12,7 +12,7 @@ import functools
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import yaml
 
@@ -207,7 +207,7 @@ class WarmDbt:
             self._environment()
             args = ["parse", "--target", self.target, "--quiet", *self._parse_vars]
             result = _raise_unless_success(dbtRunner().invoke([*args, *self._project_args]), args)
-            self._manifest = result.result
+            self._manifest = cast("Manifest", result.result)  # what `parse` returns
         return self._manifest
 
     def _fresh_manifest(self) -> Manifest:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -113,7 +114,9 @@ class LocalStack:
         path = self.workdir / f"{name}.log"
         return path.read_bytes()[-200_000:] if path.exists() else b""
 
-    def _wait(self, ready, timeout: float, name: str, proc: subprocess.Popen) -> None:
+    def _wait(
+        self, ready: Callable[[], object], timeout: float, name: str, proc: subprocess.Popen
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import trino
@@ -88,6 +89,13 @@ class TrinoTarget:
             host=self.host, port=self.port, user=self.user, catalog=self.catalog,
             http_scheme=self.http_scheme, auth=auth,
         )  # fmt: skip
+
+
+def one_row(cursor: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """The one row of an aggregate query (which always has one)."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row
 
 
 def literal(value: object) -> str:
@@ -157,7 +165,7 @@ def copy_table(
     table: str,
     parquet_dir: Path | None = None,
 ) -> int:
-    catalog = duck.execute("select current_database()").fetchone()[0]
+    (catalog,) = one_row(duck.execute("select current_database()"))
     columns = duck.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
@@ -177,7 +185,7 @@ def copy_table(
     select = ", ".join(quote(n) for n in names)
     source = f'select {select} from "{catalog}".{LANDING_SCHEMA}.{quote(table)}'
     if parquet_dir is not None:
-        (rows,) = duck.execute(f"select count(*) from ({source})").fetchone()
+        (rows,) = one_row(duck.execute(f"select count(*) from ({source})"))
         if rows:
             # Trino's native local filesystem names files local:///…, and add_files wants the
             # location in the scheme its files will have. A fresh directory per load: add_files refuses files the table already has,
@@ -208,8 +216,8 @@ def load(
     """Recreate every (or the named) landing table in Trino from DuckDB; rows per table.
 
     `database` is a path (opened read-only) or an open connection (left open)."""
-    own = not isinstance(database, duckdb.DuckDBPyConnection)
-    duck = duckdb.connect(database, read_only=True) if own else database
+    own = isinstance(database, str)
+    duck = duckdb.connect(database, read_only=True) if isinstance(database, str) else database
     try:
         names = list(tables) if tables else landing_tables(duck)
         conn = target.connect()

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from typing import cast
 
 import pyarrow as pa
+from pyiceberg.catalog import Catalog
 from pyiceberg.catalog.sql import SqlCatalog
 from pyiceberg.table import Table
 
@@ -67,12 +69,11 @@ def arrow_schema(columns: Iterable[tuple[str, str]]) -> pa.Schema:
 def landing_columns(table: str, formats: dict[str, SourceFormat]) -> tuple[tuple[str, str], ...]:
     if table == REJECTED_TABLE:
         return REJECTED_COLUMNS
-    return (*formats[table].columns, *PROVENANCE_COLUMNS)
+    columns = cast(tuple[tuple[str, str], ...], formats[table].columns)  # (name, type) pairs
+    return (*columns, *PROVENANCE_COLUMNS)
 
 
-def ensure_landing_table(
-    catalog: SqlCatalog, table: str, formats: dict[str, SourceFormat]
-) -> Table:
+def ensure_landing_table(catalog: Catalog, table: str, formats: dict[str, SourceFormat]) -> Table:
     """The Iceberg landing table `landing.<table>`, created empty when missing.
 
     Same columns and types as the DuckDB landing table (aurum.ingest.landing), so the dbt
@@ -86,9 +87,7 @@ def ensure_landing_table(
     )
 
 
-def ensure_landing_tables(
-    catalog: SqlCatalog, formats: dict[str, SourceFormat]
-) -> dict[str, Table]:
+def ensure_landing_tables(catalog: Catalog, formats: dict[str, SourceFormat]) -> dict[str, Table]:
     """Every landing table, empty when new, so dbt's sources exist before data arrives."""
     return {
         name: ensure_landing_table(catalog, name, formats) for name in [*formats, REJECTED_TABLE]

@@ -21,6 +21,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aurum.settings import Settings
 from aurum.trino_landing import TrinoTarget, execute, quote
@@ -36,7 +37,7 @@ class TableFiles:
     bytes: int
 
 
-def table_files(cursor, catalog: str, schema: str, table: str) -> TableFiles:
+def table_files(cursor: Any, catalog: str, schema: str, table: str) -> TableFiles:
     """Data files and bytes of the table's current snapshot (the `$files` metadata table)."""
     rows = execute(
         cursor,
@@ -47,7 +48,7 @@ def table_files(cursor, catalog: str, schema: str, table: str) -> TableFiles:
 
 
 def maintain_table(
-    cursor,
+    cursor: Any,
     catalog: str,
     schema: str,
     table: str,

@@ -38,6 +38,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
@@ -163,10 +164,10 @@ def run_backfill(
     config: BackfillConfig,
     end: date,
     *,
-    conn=None,
+    conn: Any = None,
     dry_run: bool = False,
     runner: Runner = run_command,
-    out=None,
+    out: TextIO | None = None,
 ) -> int:
     """Run the days oldest → newest; 0 when all succeed, 1 at the first failure."""
     out = out or sys.stdout

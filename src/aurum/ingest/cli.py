@@ -28,7 +28,7 @@ def _days(start: date, end: date | None) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def cmd_topics(settings: Settings, args) -> int:
+def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
     from aurum.kafka.admin import all_topics, ensure_topics
 
     wanted = all_topics()
@@ -38,7 +38,7 @@ def cmd_topics(settings: Settings, args) -> int:
     return 0
 
 
-def cmd_fetch(settings: Settings, args) -> int:
+def cmd_fetch(settings: Settings, args: argparse.Namespace) -> int:
     from aurum.db import connect
     from aurum.db.migrations import apply_migrations
     from aurum.ingest.http import HttpFetcher
@@ -81,7 +81,7 @@ def cmd_fetch(settings: Settings, args) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
-def cmd_publish_file(settings: Settings, args) -> int:
+def cmd_publish_file(settings: Settings, args: argparse.Namespace) -> int:
     from aurum.ingest.publish import publish_file, publish_unrecognised, stderr_progress
     from aurum.kafka.producer import ConfirmingProducer
     from aurum.sources import DetectError, detect, format_named
@@ -103,7 +103,7 @@ def cmd_publish_file(settings: Settings, args) -> int:
     return 1 if failed else 0
 
 
-def cmd_land(settings: Settings, args) -> int:
+def cmd_land(settings: Settings, args: argparse.Namespace) -> int:
     import duckdb
 
     from aurum.ingest.kafka_landing import KafkaLander

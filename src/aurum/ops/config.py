@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -66,7 +67,7 @@ def render_rules(out_dir: Path, timings: Timings) -> list[Path]:
 
 
 def prometheus_config(targets: Targets, rules_dir: Path, timings: Timings) -> dict:
-    def job(name: str, target: str, **extra) -> dict:
+    def job(name: str, target: str, **extra: Any) -> dict[str, Any]:
         return {"job_name": name, "static_configs": [{"targets": [target]}], **extra}
 
     return {

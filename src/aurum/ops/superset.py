@@ -27,6 +27,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 from string import Template
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -58,7 +59,7 @@ def admin_password() -> str:
     return (CACHE / "admin-password").read_text().strip()
 
 
-def component(stack, component_class):
+def component(stack: Any, component_class: Any) -> Any:
     """The gunicorn process of a Superset whose metadata is a copy of the template."""
     template = install()
     home = stack.home / "superset"

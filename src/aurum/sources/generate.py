@@ -38,7 +38,7 @@ HEADER = (
 class _Dumper(yaml.SafeDumper):
     """Block-style lists indented under their key, as the rest of the project writes YAML."""
 
-    def increase_indent(self, flow: bool = False, indentless: bool = False):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         return super().increase_indent(flow, False)
 
 

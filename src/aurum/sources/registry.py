@@ -15,6 +15,7 @@ name only breaks a tie between two claimants.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -116,7 +117,9 @@ class Ambiguous(DetectError):
     pass
 
 
-def claimants(data: bytes, name: str = "", formats=FORMATS) -> list[SourceFormat]:
+def claimants(
+    data: bytes, name: str = "", formats: Iterable[SourceFormat] = FORMATS
+) -> list[SourceFormat]:
     """Every format whose signature claims the bytes."""
     probe = Probe(data, name)
     if probe.kind == "empty":
@@ -125,7 +128,11 @@ def claimants(data: bytes, name: str = "", formats=FORMATS) -> list[SourceFormat
 
 
 def detect(
-    data: bytes, name: str = "", *, expected: SourceFormat | None = None, formats=FORMATS
+    data: bytes,
+    name: str = "",
+    *,
+    expected: SourceFormat | None = None,
+    formats: Iterable[SourceFormat] = FORMATS,
 ) -> SourceFormat:
     """The one format whose signature claims `data`, or Unclaimed / Ambiguous.
 
