@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -26,7 +26,8 @@ from pydantic_settings.sources.utils import parse_env_vars
 
 class _MappingSource(EnvSettingsSource):
     """An env source over a given mapping (a child process's environment) instead of
-    os.environ, so a caller can validate exactly what a child will read."""
+    os.environ, so a caller can validate exactly what a child will read. (pydantic-settings
+    reads os.environ in `_load_env_vars`; tests/ingest/test_backfill.py covers this.)"""
 
     def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]):
         self._environ = environ
@@ -42,7 +43,7 @@ class SettingsGroup(BaseSettings):
     """A nested group: read from os.environ when constructed, or from a given mapping."""
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> Any:
+    def from_environ(cls, environ: Mapping[str, str]) -> Self:
         """The group as a process with exactly `environ` would read it (no os.environ)."""
         return cls.model_validate(_MappingSource(cls, environ)())
 
@@ -88,7 +89,9 @@ class TrinoSettings(SettingsGroup):
     catalog: str = "iceberg"
     http_scheme: Literal["http", "https"] = "http"
     # profiles.yml's `method`: none, or ldap (password over HTTPS) for a secured cluster.
-    auth: Literal["none", "ldap"] = "none"
+    # Any text here: dbt-trino knows more methods than the Python client's none/ldap
+    # (TrinoTarget.connect refuses the others, naming the variable).
+    auth: str = "none"
     password: SecretStr = SecretStr("")
     # Kafka → Iceberg landing (aurum.iceberg, docs/scale.md): the Iceberg JDBC catalog
     # that Trino uses, in the PostgreSQL of pg_dsn. Unset, the catalog name and the
