@@ -39,21 +39,38 @@ def landing_arrow_schema(source_format: SourceFormat) -> pa.Schema:
 def records_table(source_format: SourceFormat, records: Sequence[Record]) -> pa.Table | None:
     """The records as a typed table, or None when one does not fit the columns' types."""
     names = source_format.column_names
-    if any(tuple(record.values) != names for record in records):
+    expected = set(names)
+    if any(record.values.keys() != expected for record in records):
         return None  # a decoder emitting other columns: let the per-record path judge it
     schema = landing_arrow_schema(source_format)
     columns = [[record.values[name] for record in records] for name in names]
     columns.append([record.row_number for record in records])
     columns.append([record.item for record in records])
+    arrays = []
+    for values, field in zip(columns, schema, strict=True):
+        array = _typed(values, field.type)
+        if array is None:
+            return None
+        arrays.append(array)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _typed(values: list, arrow_type: pa.DataType) -> pa.Array | None:
+    """The values as `arrow_type` when Python already holds them as that type (an int
+    where a float is expected is fine, as for Avro); None for anything else (a string
+    in a DOUBLE column, 1.5 in an INTEGER one, an aware timestamp)."""
     try:
-        arrays = [
-            pa.array(values, field.type) for values, field in zip(columns, schema, strict=True)
-        ]
+        inferred = pa.array(values)
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
         return None
-    if any(
-        pa.types.is_timestamp(f.type) and any(getattr(v, "tzinfo", None) for v in values)
-        for values, f in zip(columns, schema, strict=True)
-    ):
-        return None  # an aware timestamp: fastavro decides what it becomes
-    return pa.Table.from_arrays(arrays, schema=schema)
+    fits = inferred.type == arrow_type or pa.types.is_null(inferred.type)
+    if pa.types.is_integer(arrow_type):
+        fits |= pa.types.is_integer(inferred.type)
+    elif pa.types.is_floating(arrow_type):
+        fits |= pa.types.is_integer(inferred.type) or pa.types.is_floating(inferred.type)
+    if not fits:
+        return None
+    try:
+        return inferred.cast(arrow_type, safe=True)  # an int too large for INTEGER fails
+    except (pa.ArrowException, OverflowError):
+        return None

@@ -115,6 +115,8 @@ def _encode_field(field_type: Any, array: pa.Array) -> pa.Array:
         valid = np.ones(len(array), dtype=bool)
         if array.null_count:
             valid = pc.is_valid(array).to_numpy(zero_copy_only=False)
+    if pa.types.is_null(array.type):  # every row null (a "=" alias)
+        return pa.repeat(pa.scalar(b"\x00", pa.binary()), len(array))
     logical = value_type.get("logicalType") if isinstance(value_type, dict) else None
     base = value_type["type"] if isinstance(value_type, dict) else value_type
     if base == "string" and _is_text(array.type):
@@ -144,6 +146,8 @@ def _alias_array(source_format: SourceFormat, alias: str, table: pa.Table) -> pa
         if name != alias:
             continue
         if column is None:
+            if constant is None:
+                return pa.nulls(table.num_rows)
             value_type = pa.int32() if isinstance(constant, int) else pa.string()
             return pa.repeat(pa.scalar(constant, value_type), table.num_rows)
         array = table.column(column).combine_chunks()
@@ -205,7 +209,9 @@ def encode_landing_batch(
 
 
 def _is_constant(array: pa.Array) -> bool:
-    """Every row holds the same non-null value (cheap checks only; False when unsure)."""
+    """Every row holds the same value (cheap checks only; False when unsure)."""
+    if pa.types.is_null(array.type):
+        return True
     if array.null_count:
         return False
     if pa.types.is_dictionary(array.type):

@@ -230,9 +230,9 @@ def decode_report_batch(data: bytes, source_name: str):
     node = pc.ascii_trim_whitespace(table.column("c0"))
     node_type = pc.ascii_trim_whitespace(table.column("c1"))
     value_kind = pc.ascii_upper(pc.ascii_trim_whitespace(table.column("c2")))
-    if not pc.all(pc.greater(pc.binary_length(node), 0)).as_py():
+    if not pc.all(pc.greater(pc.binary_length(node), 0), min_count=0).as_py():
         return None
-    if not pc.all(pc.is_in(value_kind, pa.array(sorted(REPORT_VALUE_KINDS)))).as_py():
+    if not pc.all(pc.is_in(value_kind, pa.array(sorted(REPORT_VALUE_KINDS))), min_count=0).as_py():
         return None
     hours = len(REPORT_HEADER) - 3
     prices = np.empty((table.num_rows, hours))
@@ -240,7 +240,7 @@ def decode_report_batch(data: bytes, source_name: str):
         text = pc.ascii_trim_whitespace(table.column(f"c{hour + 3}"))
         missing = pc.is_in(text, pa.array(sorted(MISSING_TOKENS)))
         present = pc.filter(text, pc.invert(missing))
-        if not pc.all(pc.match_substring_regex(present, _SIMPLE_NUMBER)).as_py():
+        if not pc.all(pc.match_substring_regex(present, _SIMPLE_NUMBER), min_count=0).as_py():
             return None
         numbers = pc.if_else(missing, None, text).cast(pa.float64())
         prices[:, hour] = numbers.to_numpy(zero_copy_only=False)
