@@ -164,15 +164,6 @@ def csv_records(text: str) -> Iterator[tuple[int, list[str] | RowError]]:
         yield start, fields
 
 
-def csv_rows(text: str) -> Iterator[list[str]]:
-    """CSV records as field lists; unreadable records raise RowError (callers that can
-    skip one record use `csv_records`)."""
-    for _, fields in csv_records(text):
-        if isinstance(fields, RowError):
-            raise fields
-        yield fields
-
-
 def is_blank(fields: Sequence[str]) -> bool:
     return not fields or all(not f.strip() for f in fields)
 
