@@ -17,7 +17,7 @@ import csv
 import io
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -68,7 +68,8 @@ def number_items(decoded: Iterable[Decoded]) -> Iterator[Decoded]:
         if isinstance(entry, Record):
             item = item + 1 if entry.row_number == row else 0
             row = entry.row_number
-            entry = replace(entry, item=item)
+            if entry.item != item:  # a new Record only when it changes (replace() is slow)
+                entry = Record(entry.row_number, entry.values, item)
         yield entry
 
 
