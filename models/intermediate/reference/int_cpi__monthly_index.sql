@@ -14,7 +14,7 @@ ranked as (
             order by loaded_at desc, source_file desc
         ) as load_rank
     from {{ ref('stg_fred__observations') }}
-    where series_id = '{{ var("cpi_series_id", "CPIAUCSL") }}'
+    where series_id = {{ aurum.sql_string_literal(var("cpi_series_id", "CPIAUCSL")) }}  -- a var: escaped, never pasted
 
 ),
 
