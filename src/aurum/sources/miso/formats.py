@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from aurum.sources.core.documents import load_json
 from aurum.sources.core.formats import DbtSource, SourceFormat, lmp_aliases
@@ -42,6 +43,9 @@ from aurum.sources.core.records import (
     payload_of,
 )
 from aurum.sources.core.signatures import CsvHeader, JsonShape
+
+if TYPE_CHECKING:  # imported when a file is read: most users of aurum.sources never need it
+    import pyarrow as pa
 
 REPORT_PATTERN = r"(da_(?:ex(?:post|ante)_)?lmp|rt_lmp_(?:final|prelim))"
 REPORT_HEADER = ["Node", "Type", "Value", *(f"HE {hour}" for hour in range(1, 25))]
@@ -180,7 +184,7 @@ _PLAIN_DATA = re.compile(rb'[^\x20-\x7e\n]|["$]|\n\n')
 _SIMPLE_NUMBER = r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 
 
-def decode_report_batch(data: bytes, source_name: str):
+def decode_report_batch(data: bytes, source_name: str) -> pa.Table | None:
     """The fast path's reader of a clean market report: the same records as
     `decode_report`, as one Arrow table, or None for any file that is not plainly
     clean (quotes, blank or short lines, CR line ends, '$', a bad value); the row
