@@ -18,7 +18,7 @@ from aurum.kafka.codec import decode
 from aurum.kafka.dead_letters import DLQ_SUBJECT
 from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import DLQ_TOPIC, topic_for
-from aurum.sources import format_named
+from aurum.sources import detect, format_named
 from kafka_helpers import bootstrap, fresh_group, require_kafka
 
 pytestmark = pytest.mark.integration
@@ -54,8 +54,8 @@ def _consume(group: str, topics: list[str], count: int, timeout: float = 60.0) -
     return messages
 
 
-def _published(data: bytes, name: str, *, columnar: bool):
-    source_format = format_named("miso_report_lmp")
+def _published(data: bytes, name: str, *, columnar: bool, source_format=None):
+    source_format = source_format or format_named("miso_report_lmp")
     topics = [topic_for(source_format), DLQ_TOPIC]
     group = fresh_group(topics)
     report = publish_file(
@@ -102,3 +102,26 @@ def test_columnar_and_row_wise_paths_publish_the_same_messages(bad):
         }
     else:
         assert fast_report.rows == 1584 and not fast_letters
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "sample_data/pjm/da_hrl_lmps_hubs_2025-05-01_to_05-10.csv",
+        "sample_data/nyiso/20220718damlbmp_zone.csv",
+        "tests/fixtures/isone/isone_ws_v1.1_hourlylmp_da_final_day_20241103.json",
+        "sample_data/ecb/eurofxref-hist_head300.csv",
+    ],
+)
+def test_formats_read_row_by_row_publish_the_same_messages_both_ways(relative):
+    """Formats without a columnar reader: row decoder, then the batch screen and encoder."""
+    require_kafka()
+    ensure_topics(bootstrap(), all_topics())
+    path = ROOT / relative
+    data = path.read_bytes()
+    source_format = detect(data, path.name)
+    name = f"{time.time_ns()}-{path.name}"
+    fast = _published(data, name, columnar=True, source_format=source_format)
+    slow = _published(data, name, columnar=False, source_format=source_format)
+    assert fast == slow
+    assert fast[0].rows > 0 and not fast[2]
