@@ -212,3 +212,14 @@ def test_miso_reader_reads_a_variant_as_the_row_decoder_or_leaves_it(variant):
     if table is not None:  # only when the row decoder has nothing to reject
         assert not rejections
         assert batch_rows(table) == record_rows(records)
+
+
+def test_a_table_encoded_in_chunks_gives_the_same_bytes(monkeypatch):
+    from aurum.kafka import batch_codec
+
+    source_format = format_named("miso_report_lmp")
+    data = (ROOT / "sample_data" / "miso" / "20260926_rt_lmp_final.csv").read_bytes()
+    table = source_format.decode_batch(data, "x_rt_lmp_final.csv")
+    whole = encode_landing_batch(source_format, table, "x", FETCHED_AT)
+    monkeypatch.setattr(batch_codec, "CHUNK_ROWS", 100)
+    assert encode_landing_batch(source_format, table, "x", FETCHED_AT) == whole

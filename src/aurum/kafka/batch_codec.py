@@ -28,6 +28,7 @@ from aurum.sources.core.formats import SourceFormat
 ROW_COLUMN = "_row"
 ITEM_COLUMN = "_item"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CHUNK_ROWS = 1_000_000
 
 
 class Unsupported(Exception):
@@ -165,6 +166,14 @@ def encode_landing_batch(
     in row order, identical to `codec.encode_landing` record by record. Raises
     Unsupported when the table holds something only the per-record path can judge."""
     schema = read_schema_file(schema_path(landing_subject(source_format.name)))
+    if table.num_rows > CHUNK_ROWS:  # binary arrays have 32-bit offsets: stay well below 2 GiB
+        return [
+            value
+            for start in range(0, table.num_rows, CHUNK_ROWS)
+            for value in encode_landing_batch(
+                source_format, table.slice(start, CHUNK_ROWS), source_file, fetched_at
+            )
+        ]
     rows = table.num_rows
     if rows == 0:
         return []
