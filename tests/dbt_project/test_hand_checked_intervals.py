@@ -27,7 +27,9 @@ KEY = ("iso_code", "market", "location_id", "interval_start_utc")
 
 def _entry_id(entry: dict[str, Any]) -> str:
     e = entry["expected"]
-    return f"{e['iso_code']}-{e['market']}-{e['location_id']}-{e['interval_start_utc']:%Y%m%dT%H%M%S}"
+    return (
+        f"{e['iso_code']}-{e['market']}-{e['location_id']}-{e['interval_start_utc']:%Y%m%dT%H%M%S}"
+    )
 
 
 def _lines(entry: dict[str, Any]) -> list[str]:
@@ -50,7 +52,7 @@ def _mismatches(conn, expected: dict[str, Any]) -> list[str]:
     if len(rows) != 1:
         return [f"{len(rows)} rows for the key"]
     wrong = []
-    for column, actual in zip(columns, rows[0]):
+    for column, actual in zip(columns, rows[0], strict=True):
         want = expected[column]
         same = (
             math.isclose(actual, want, rel_tol=0, abs_tol=1e-9)

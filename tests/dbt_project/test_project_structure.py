@@ -81,7 +81,9 @@ def test_every_iso_staging_model_feeds_the_lmp_union_and_has_unit_tests(demo_man
 
 # Macros through which a model reads the `scenario` or `ppa` var (macros/scenario_vars.sql,
 # macros/ppa_vars.sql).
-VAR_READERS = re.compile(r"aurum\.(scenario|scenario_literal_rows|ppa|ppa_is_set|ppa_capture_columns)\(")
+VAR_READERS = re.compile(
+    r"aurum\.(scenario|scenario_literal_rows|ppa|ppa_is_set|ppa_capture_columns)\("
+)
 
 
 def test_intermediate_models_that_read_a_run_var_are_ephemeral(demo_manifest):

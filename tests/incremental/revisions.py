@@ -85,7 +85,9 @@ def reference_revisions(directory: Path) -> list[Path]:
     header, first = carbon_rows[0], carbon_rows[1]
     assert first.startswith("CARB,2020,1,") and ",17.87," in first
     carbon = directory / "carbon-auction-results_revised.csv"
-    carbon.write_text(f"{header}\n{first.replace(',17.87,', ',' + CARBON_REVISED_PRICE + ',', 1)}\n")
+    carbon.write_text(
+        f"{header}\n{first.replace(',17.87,', ',' + CARBON_REVISED_PRICE + ',', 1)}\n"
+    )
 
     source = SAMPLES / "eia" / "eia_v2_natural-gas_pri_fut_weekly_RNGC4_1993-12-24.json"
     text = source.read_text()
