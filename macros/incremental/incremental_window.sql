@@ -1,12 +1,19 @@
 {#- The one place an incremental mart decides what to rebuild (docs/scale.md).
 
-    incremental_window(changes, column, loaded_column='loaded_at') returns a SQL
-    predicate on `column` for the model's where clause:
+    incremental_window(changes, column, loaded_column='loaded_at', open_ended=false)
+    returns a SQL predicate on `column` for the model's where clause:
 
     - full refresh, first build, empty table: `1 = 1` (everything);
     - otherwise the range [min, max] of `column` over the rows of `changes` loaded
       since the table's newest `loaded_column` minus var('incremental_lookback_hours'),
-      or `1 = 0` when nothing new arrived.
+      or `1 = 0` when nothing new arrived;
+    - open_ended=true: `column >= min` instead, for logic that carries a value forward
+      in time (FX filled forward over weekends and holidays): a changed rate changes
+      every later day it is filled into, and the days after it that are rebuilt anyway
+      are few (one row per currency and day).
+
+    `changes` is a relation or a parenthesised subquery with an alias; `column` may be
+    a timestamp, a date or an integer (a year): the bounds become typed literals.
 
     Why a range of the key's time column and not just "the new rows": a new row is one
     more candidate for its key, and the key's winner and revision_count depend on ALL
@@ -27,7 +34,7 @@
     Revisions do not depend on it: a publisher's final, loaded months after the prelim,
     is new by load time and rebuilds its intervals whatever their age.
 -#}
-{% macro incremental_window(changes, column, loaded_column='loaded_at') -%}
+{% macro incremental_window(changes, column, loaded_column='loaded_at', open_ended=false) -%}
     {%- if not is_incremental() or not execute -%}
         {{ return('1 = 1') }}
     {%- endif -%}
@@ -44,8 +51,11 @@
         {{ log('incremental_window ' ~ this ~ ': nothing loaded after ' ~ since, info=false) }}
         {{ return('1 = 0') }}
     {%- endif -%}
-    {{ log('incremental_window ' ~ this ~ ': ' ~ column ~ ' in [' ~ bounds[0] ~ ', ' ~ bounds[1] ~ '], loaded after ' ~ since, info=false) }}
-    {{ return(column ~ ' between ' ~ aurum.timestamp_literal(bounds[0]) ~ ' and ' ~ aurum.timestamp_literal(bounds[1])) }}
+    {{ log('incremental_window ' ~ this ~ ': ' ~ column ~ ' in [' ~ bounds[0] ~ ', ' ~ (none if open_ended else bounds[1]) ~ '], loaded after ' ~ since, info=false) }}
+    {%- if open_ended -%}
+        {{ return(column ~ ' >= ' ~ aurum.bound_literal(bounds[0])) }}
+    {%- endif -%}
+    {{ return(column ~ ' between ' ~ aurum.bound_literal(bounds[0]) ~ ' and ' ~ aurum.bound_literal(bounds[1])) }}
 {%- endmacro %}
 
 
@@ -69,4 +79,16 @@
         {%- set text = value.strftime('%Y-%m-%d') ~ ' 00:00:00.000000' -%}
     {%- endif -%}
     {{ return("cast('" ~ text ~ "' as " ~ aurum.type_timestamp() ~ ")") }}
+{%- endmacro %}
+
+
+{#- A window bound from a query result as a typed literal: a timestamp (microseconds
+    kept), a date, or a number (an integer key such as a year). -#}
+{% macro bound_literal(value) -%}
+    {%- if value is number -%}
+        {{ return(value | string) }}
+    {%- elif value is string or value.hour is defined -%}
+        {{ return(aurum.timestamp_literal(value)) }}
+    {%- endif -%}
+    {{ return("date '" ~ value.strftime('%Y-%m-%d') ~ "'") }}
 {%- endmacro %}

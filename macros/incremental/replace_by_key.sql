@@ -23,7 +23,7 @@
     {%- if bounds[0] is not none %}
         delete from {{ target }}
         where
-            {{ column }} between {{ aurum.timestamp_literal(bounds[0]) }} and {{ aurum.timestamp_literal(bounds[1]) }}
+            {{ column }} between {{ aurum.bound_literal(bounds[0]) }} and {{ aurum.bound_literal(bounds[1]) }}
             and exists (
                 select 1 from {{ source }} as new_rows
                 where

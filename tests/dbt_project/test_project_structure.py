@@ -77,3 +77,25 @@ def test_every_iso_staging_model_feeds_the_lmp_union_and_has_unit_tests(demo_man
             assert model["unique_id"] in union["depends_on"]["nodes"], model["name"]
             # At least a spring-forward and a fall-back case for the time convention.
             assert unit_tests_per_model.get(model["unique_id"], 0) >= 2, model["name"]
+
+
+# Macros through which a model reads the `scenario` or `ppa` var (macros/scenario_vars.sql,
+# macros/ppa_vars.sql).
+VAR_READERS = re.compile(
+    r"aurum\.(scenario|scenario_literal_rows|ppa|ppa_is_set|ppa_capture_columns)\("
+)
+
+
+def test_intermediate_models_that_read_a_run_var_are_ephemeral(demo_manifest):
+    """Set once per folder in dbt_project.yml, not repeated in each model: a view would
+    keep the vars of the build that created it."""
+    readers = [
+        m
+        for m in _models(demo_manifest)
+        if _layer(m) == "intermediate" and VAR_READERS.search(m["raw_code"])
+    ]
+    assert len(readers) >= 8
+    for model in readers:
+        assert model["config"]["materialized"] == "ephemeral", model["name"]
+    for model in _models(demo_manifest):
+        assert "materialized=" not in model["raw_code"].replace(" ", ""), model["name"]

@@ -61,3 +61,37 @@ def revision(directory: Path) -> Path:
     path = directory / REVISED_NAME
     path.write_text(out.getvalue())
     return path
+
+
+# Reference revisions, landed with the PJM revision (third load): each publisher corrects
+# one value of history. FX is not key-local (a rate fills forward over the weekend after
+# it, and the USD rate enters every currency's cross rate), so its revision of Friday
+# 7 March 2025 must change the filled Saturday and Sunday and every currency's USD cross.
+FX_REVISED_DATE = "2025-03-07"
+FX_REVISED_USD = "1.0957"  # published 1.0857
+CARBON_REVISED_PRICE = "17.97"  # CARB 2020 Q1, published 17.87
+FUEL_REVISED_PRICE = "1.901"  # EIA RNGC4 week of 1993-12-24, published 1.869
+
+
+def reference_revisions(directory: Path) -> list[Path]:
+    ecb = (SAMPLES / "ecb" / "eurofxref-hist_head300.csv").read_text().splitlines()
+    day = next(line for line in ecb if line.startswith(FX_REVISED_DATE + ","))
+    fields = day.split(",")
+    fields[ecb[0].split(",").index("USD")] = FX_REVISED_USD
+    fx = directory / "eurofxref-hist_revised.csv"
+    fx.write_text(f"{ecb[0]}\n{','.join(fields)}\n")
+
+    carbon_rows = (SAMPLES / "carbon" / "carbon-auction-results.csv").read_text().splitlines()
+    header, first = carbon_rows[0], carbon_rows[1]
+    assert first.startswith("CARB,2020,1,") and ",17.87," in first
+    carbon = directory / "carbon-auction-results_revised.csv"
+    carbon.write_text(
+        f"{header}\n{first.replace(',17.87,', ',' + CARBON_REVISED_PRICE + ',', 1)}\n"
+    )
+
+    source = SAMPLES / "eia" / "eia_v2_natural-gas_pri_fut_weekly_RNGC4_1993-12-24.json"
+    text = source.read_text()
+    assert '"value":"1.869"' in text
+    fuel = directory / "eia_v2_natural-gas_pri_fut_weekly_RNGC4_1993-12-24_revised.json"
+    fuel.write_text(text.replace('"value":"1.869"', f'"value":"{FUEL_REVISED_PRICE}"'))
+    return [fx, carbon, fuel]

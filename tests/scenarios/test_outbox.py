@@ -67,8 +67,8 @@ def test_a_run_and_its_request_message_commit_together(settings: Settings, conn)
     assert conn.execute("select count(*) from app.outbox").fetchone()[0] == before
 
     producer = ConfirmingProducer(settings.kafka_bootstrap, client_id="outbox-test")
-    assert publish_pending(conn, producer) == 1
-    assert publish_pending(conn, producer) == 0  # published rows are not sent again
+    assert publish_pending(conn, producer, [topic]) == 1
+    assert publish_pending(conn, producer, [topic]) == 0  # published rows are not sent again
     producer.close()
     assert _outbox(conn, run.id)[3] is not None
 
@@ -91,15 +91,17 @@ def test_a_run_and_its_request_message_commit_together(settings: Settings, conn)
 
 def test_an_unreachable_broker_leaves_the_message_queued(settings: Settings, conn) -> None:
     tenant = f"outbox-{uuid.uuid4().hex[:8]}"
+    # A topic of its own: a relay of another stack on this PostgreSQL publishes only its own.
+    topic = f"scenario.request.v1.test-{uuid.uuid4().hex[:8]}"
     scenario = store.create_scenario(conn, tenant, SCENARIO, None)
     run = store.create_run(conn, tenant, scenario.id, version=None, requested_by=None,
-                           dbt_target="duckdb")  # fmt: skip
+                           dbt_target="duckdb", topic=topic)  # fmt: skip
     assert run is not None
     dead = ConfirmingProducer(
         "127.0.0.1:9", client_id="outbox-dead", **{"message.timeout.ms": 1500}
     )
     with pytest.raises(ProduceError):
-        publish_pending(conn, dead)
+        publish_pending(conn, dead, [topic])
     _, _, _, published_at, attempts, last_error = _outbox(conn, run.id)
     assert published_at is None and attempts == 1 and last_error
     # The run itself is unaffected: still queued, waiting for the relay's next try.

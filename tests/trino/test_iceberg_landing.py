@@ -8,7 +8,8 @@ Sample files are published to Kafka once; two landers read the same messages:
 
 fct_lmp must be equal on both. Then a PJM revision is published and landed on both
 paths, fct_lmp is built incrementally on Trino, and must equal both the DuckDB path's
-and Trino's own `--full-refresh`. Last, an Iceberg lander is SIGKILLed between two
+and Trino's own `--full-refresh`. The incremental reference marts (FX, fuel, carbon) go
+the same way with their publishers' revisions (tests/incremental/revisions.py). Last, an Iceberg lander is SIGKILLed between two
 tables' commits of a batch and restarted: every message is landed exactly once.
 
 Fails, never skips, when Trino or Kafka are not running. Note: it drops and refills
@@ -61,6 +62,16 @@ def _lmp_files() -> list[Path]:
         if source_format.aliases:  # LMP formats carry the standard aliases
             files.append(path)
     return files
+
+
+# Reference samples published with the LMP files; their marts are incremental too.
+REFERENCE_FILES = [
+    revisions.SAMPLES / "ecb" / "eurofxref-hist_head300.csv",
+    revisions.SAMPLES / "carbon" / "carbon-auction-results.csv",
+    revisions.SAMPLES / "eia" / "eia_v2_natural-gas_pri_fut_weekly_RNGC4_1993-12-24.json",
+]
+REFERENCE_MARTS = ["int_fx__daily_rates", "int_fuel__daily_prices", "int_carbon__allowance_prices"]
+MARTS = ["fct_lmp", *REFERENCE_MARTS]
 
 
 def _publish(paths: list[Path]) -> int:
@@ -121,6 +132,33 @@ class Paths:
         with duckdb.connect(str(self.database)) as conn:
             return conn.execute(f"select {FCT_COLUMNS} from market.fct_lmp").fetchall()
 
+    def duckdb_reference(self, model: str) -> list[tuple]:
+        """A reference mart without its load time (each lander stamps its own)."""
+        release_duckdb()
+        with duckdb.connect(str(self.database)) as conn:
+            return conn.execute(
+                f"select * exclude (loaded_at) from intermediate.{model}"
+            ).fetchall()
+
+    def trino_reference(self, model: str, with_loaded_at: bool = False) -> list[tuple]:
+        conn = self.trino.connect()
+        try:
+            columns = [
+                c
+                for (c,) in execute(
+                    conn.cursor(),
+                    "select column_name from iceberg.information_schema.columns "
+                    f"where table_schema = 'intermediate' and table_name = '{model}' "
+                    "order by ordinal_position",
+                )
+                if with_loaded_at or c != "loaded_at"
+            ]
+            return execute(
+                conn.cursor(), f"select {', '.join(columns)} from iceberg.intermediate.{model}"
+            )
+        finally:
+            conn.close()
+
     def trino_fct(self) -> list[tuple]:
         conn = self.trino.connect()
         try:
@@ -162,31 +200,47 @@ def production_path(trino_server: TrinoTarget, tmp_path_factory: pytest.TempPath
         print(f"{label}: {now - clock[0]:.1f}s")
         clock[0] = now
 
-    result["published"] = _publish(_lmp_files())
+    result["published"] = _publish([*_lmp_files(), *REFERENCE_FILES])
     step("publish")
     result["landed"] = paths.land()
     step("land (DuckDB and Iceberg)")
     paths.dbt_duckdb("seed", "--select", "iso_nodes")
     paths.dbt_duckdb("snapshot")
-    paths.dbt_duckdb("run", "--select", "+fct_lmp")
+    paths.dbt_duckdb("run", "--select", *(f"+{m}" for m in MARTS))
     step("dbt on DuckDB")
     paths.dbt_trino("seed", "--select", "iso_nodes")
     paths.dbt_trino("snapshot")
-    paths.dbt_trino("run", "--select", "+fct_lmp", "--full-refresh")
+    paths.dbt_trino("run", "--select", *(f"+{m}" for m in MARTS), "--full-refresh")
     step("dbt on Trino")
     result["first"] = (paths.duckdb_fct(), paths.trino_fct())
 
-    _publish([revisions.revision(work)])
+    _publish([revisions.revision(work), *revisions.reference_revisions(work)])
     result["revision_landed"] = paths.land()
-    paths.dbt_duckdb("run", "--select", "fct_lmp")
-    paths.dbt_trino("run", "--select", "fct_lmp")
+    paths.dbt_duckdb("run", "--select", *MARTS)
+    paths.dbt_trino("run", "--select", *MARTS)
     step("revision: publish, land, incremental builds")
     result["incremental"] = (paths.duckdb_fct(), paths.trino_fct())
+    result["reference_incremental"] = {
+        m: (paths.duckdb_reference(m), paths.trino_reference(m, with_loaded_at=True))
+        for m in REFERENCE_MARTS
+    }
+    result["fx_window"] = (
+        paths.trino_target
+        / "compiled"
+        / "aurum"
+        / "models"
+        / "intermediate"
+        / "reference"
+        / "int_fx__daily_rates.sql"
+    ).read_text()
     result["trino_window"] = (
         paths.trino_target / "compiled" / "aurum" / "models" / "marts" / "market" / "fct_lmp.sql"
     ).read_text()
-    paths.dbt_trino("run", "--select", "fct_lmp", "--full-refresh")
+    paths.dbt_trino("run", "--select", *MARTS, "--full-refresh")
     result["trino_full_refresh"] = paths.trino_fct()
+    result["reference_full_refresh"] = {
+        m: paths.trino_reference(m, with_loaded_at=True) for m in REFERENCE_MARTS
+    }
     step("Trino full refresh")
     return result
 
@@ -209,6 +263,20 @@ def test_trino_incremental_with_revision_equals_both(production_path: dict) -> N
     _assert_same(trino, production_path["trino_full_refresh"], "Trino incremental vs full refresh")
     revised = [r for r in trino if r[22] == revisions.REVISED_NAME]
     assert len(revised) == 288 and {r[19] for r in revised} == {2}
+
+
+@pytest.mark.parametrize("model", REFERENCE_MARTS)
+def test_trino_reference_incremental_with_revisions_equals_both(
+    production_path: dict, model: str
+) -> None:
+    duck, trino = production_path["reference_incremental"][model]
+    full = production_path["reference_full_refresh"][model]
+    _assert_same(trino, full, f"{model}: Trino incremental vs full refresh")
+    # Against the DuckDB path without the load time (the last column on Trino).
+    _assert_same([r[:-1] for r in trino], duck, f"{model}: Trino vs DuckDB")
+    # Open-ended from the earliest date loaded within the default 3 h lookback: here the
+    # first load too (both landed minutes apart), so all of FX history is rebuilt.
+    assert "\nwhere rate_date >= date '" in production_path["fx_window"]
 
 
 def test_trino_fct_lmp_is_partitioned_by_iso_and_day(production_path: dict) -> None:

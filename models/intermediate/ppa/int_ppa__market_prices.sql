@@ -1,4 +1,3 @@
-{{ config(materialized='ephemeral') }}  {#- reads a var: compiled into the mart on every build, so `--select scenario_output --vars …` never reads a view built with older vars -#}
 {#- The one price input of the PPA models: the contract's ISO and market at its node
     and hub, from scenario_output — scenario prices when a `scenario` var is given,
     and exactly the base prices (scenario 'base') when it is not. -#}

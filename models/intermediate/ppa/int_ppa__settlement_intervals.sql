@@ -1,4 +1,3 @@
-{{ config(materialized='ephemeral') }}  {#- reads a var: compiled into the mart on every build, so `--select scenario_output --vars …` never reads a view built with older vars -#}
 {#- One row per (scenario, interval) at the contract's settlement point: node price, hub
     price, and the interval's local time in the node's time zone (the hub's when the
     node is not in the registry). Node-settled deals need a node price, hub-settled

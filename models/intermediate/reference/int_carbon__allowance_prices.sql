@@ -1,11 +1,16 @@
 {#- CO2 allowance auction prices in both units, explicitly: USD per metric ton (t)
     and USD per short ton. 1 short ton = 0.90718474 t, so a price per short ton is
-    the price per tonne times 0.90718474. -#}
+    the price per tonne times 0.90718474.
+
+    Incremental by key (program, year, quarter; config in _reference__models.yml): a
+    build re-reads the auction years that newly loaded rows touch, so a corrected
+    result replaces the earlier one. -#}
 with
 
 auctions as (
 
     select * from {{ ref('stg_carbon__auction_results') }}
+    where {{ aurum.incremental_window(ref('stg_carbon__auction_results'), 'auction_year') }}
 
 ),
 
@@ -30,6 +35,7 @@ converted as (
         allowances_sold,
         allowances_offered,
         source_page,
+        loaded_at,
         row_number() over (
             partition by program, auction_year, auction_quarter
             order by loaded_at desc, source_file desc
@@ -51,6 +57,7 @@ select
     price_usd_per_short_ton,
     allowances_sold,
     allowances_offered,
-    source_page
+    source_page,
+    loaded_at
 from converted
 where load_rank = 1

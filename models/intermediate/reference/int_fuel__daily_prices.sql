@@ -3,7 +3,22 @@
     publisher's (the workbook's Contents sheet, the API's frequency), never assumed: the
     daily and weekly Henry Hub workbooks share one series id, and a weekly price must
     not pass for a daily one. One row per (series, source, frequency, date): a date
-    published in several files keeps the latest load. -#}
+    published in several files keeps the latest load.
+
+    Incremental by that key (config in _reference__models.yml): a build re-reads the
+    dates that newly loaded rows of either source touch (macro incremental_window over
+    both staging models), so a revised price replaces the earlier one. -#}
+{%- set changes -%}
+    (
+        select period_date as price_date, loaded_at
+        from {{ ref('stg_eia__hist_series') }}
+        where frequency in ('daily', 'weekly')
+        union all
+        select cast(period as date) as price_date, loaded_at
+        from {{ ref('stg_eia__api_series') }}
+        where frequency in ('daily', 'weekly')
+    ) as changes
+{%- endset %}
 with
 
 hist as (
@@ -50,6 +65,13 @@ unioned as (
 
 ),
 
+in_window as (
+
+    select * from unioned
+    where {{ aurum.incremental_window(changes, 'price_date') }}
+
+),
+
 latest as (
 
     select
@@ -58,7 +80,7 @@ latest as (
             partition by series_id, source_kind, frequency, price_date
             order by loaded_at desc, source_file desc
         ) as load_rank
-    from unioned
+    from in_window
 
 )
 
@@ -70,6 +92,7 @@ select
     price,
     'USD' as currency,
     unit,
-    source_file
+    source_file,
+    loaded_at
 from latest
 where load_rank = 1

@@ -1,4 +1,3 @@
-{{ config(materialized='ephemeral') }}  {#- reads a var: compiled into the mart on every build, so `--select scenario_output --vars …` never reads a view built with older vars -#}
 {#- Other policy adders from var scenario.adders: [start_date, end_date) in $/MWh. -#}
 select
     adders.name as adder_name,

@@ -1,4 +1,3 @@
-{{ config(materialized='ephemeral') }}  {#- reads a var: compiled into the mart on every build, so `--select scenario_output --vars …` never reads a view built with older vars -#}
 {#- Base prices for the scenario: fct_lmp over the base window and filters of var
     scenario, with the Henry Hub price of the interval's UTC date (the latest published
     day on or before it), the implied heat rate, its bucket's marginal technology and the

@@ -1,4 +1,3 @@
-{{ config(materialized='ephemeral') }}  {#- reads a var: compiled into the mart on every build, so `--select scenario_output --vars …` never reads a view built with older vars -#}
 {#- Carbon price steps from var scenario.carbon: [start_date, end_date) in $/metric ton. -#}
 select
     steps.start as start_date,

@@ -1,4 +1,3 @@
-{{ config(materialized='ephemeral') }}  {#- reads a var: compiled into the mart on every build, so `--select scenario_output --vars …` never reads a view built with older vars -#}
 {#- Capacity added (positive MW) or retired (negative MW) from var scenario.fleet,
     per ISO (zone null) or per zone, effective from a date. -#}
 select

@@ -1,4 +1,3 @@
-{{ config(materialized='ephemeral') }}  {#- reads a var: compiled into the mart on every build, so `--select scenario_output --vars …` never reads a view built with older vars -#}
 {#- Fuel price steps from var scenario.fuel: natural_gas or coal, [start_date, end_date),
     either a price ($/MMBtu) or a multiplier on the base price. -#}
 select

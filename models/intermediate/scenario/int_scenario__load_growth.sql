@@ -1,4 +1,3 @@
-{{ config(materialized='ephemeral') }}  {#- reads a var: compiled into the mart on every build, so `--select scenario_output --vars …` never reads a view built with older vars -#}
 {#- Load growth from var scenario.load_growth, per ISO (zone null) or per zone. -#}
 select
     growth.iso_code,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Sequence
 
 import psycopg
 
@@ -26,17 +27,26 @@ log = logging.getLogger(__name__)
 
 
 def publish_pending(
-    conn: psycopg.Connection, producer: ConfirmingProducer, batch: int = 100
+    conn: psycopg.Connection,
+    producer: ConfirmingProducer,
+    topics: Sequence[str],
+    batch: int = 100,
 ) -> int:
-    """Publish up to `batch` unpublished rows; return how many were published."""
+    """Publish up to `batch` unpublished rows of `topics`; return how many were published.
+
+    A relay publishes only its own stack's topics: stacks that share one PostgreSQL (a
+    staging and a test stack, each with its request topic) relay their own messages,
+    as their workers claim only their own runs.
+    """
     failure: ProduceError | None = None
     with conn.transaction(), conn.cursor() as cur:
         cur.execute(
             """
             select id, topic, message_key, payload, headers from app.outbox
-             where published_at is null order by id limit %s for update skip locked
+             where published_at is null and topic = any(%s)
+             order by id limit %s for update skip locked
             """,
-            (batch,),
+            (list(topics), batch),
         )
         rows = cur.fetchall()
         if not rows:
@@ -88,13 +98,14 @@ class OutboxRelay:
 
     def _loop(self) -> None:
         producer = ConfirmingProducer(self._settings.kafka_bootstrap, client_id="aurum-outbox")
+        topics = [self._settings.scenario_request_topic]
         conn: psycopg.Connection | None = None
         try:
             while not self._stop.is_set():
                 try:
                     if conn is None or conn.closed:
                         conn = connect(self._settings.pg_dsn)
-                    while publish_pending(conn, producer):
+                    while publish_pending(conn, producer, topics):
                         pass
                 except (ConnectionError, psycopg.Error, ProduceError) as exc:
                     log.warning("outbox relay: %s (retrying)", exc)
