@@ -23,7 +23,7 @@ include make/ops.mk
 
 help:
 	@echo "make demo   install, land the bundled real samples, dbt build on DuckDB, print a summary"
-	@echo "make test   install, lint (ruff, sqlfluff), run every test (unit + integration)"
+	@echo "make test   install, lint (ruff, mypy, sqlfluff), run every test (unit + integration)"
 	@echo "make bench  benchmarks (not part of make test; they start the local services)"
 	@echo "make serve  the scenario API + worker on the demo warehouse (docs/api.md)"
 	@echo "make report Elementary, great-expectations Data Docs and dbt docs of the demo warehouse (docs/data-quality.md)"
@@ -53,6 +53,7 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check src tests benchmarks scripts orchestration
 	$(BIN)/ruff format --check src tests benchmarks scripts orchestration
+	$(BIN)/mypy  # src/, strict; config and exclusions: pyproject.toml [tool.mypy]
 	AURUM_DUCKDB_PATH=.cache/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt macros analyses snapshots
 
 # Integration tests talk to the real local services, started (idempotently) first.

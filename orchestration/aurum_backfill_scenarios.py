@@ -34,6 +34,8 @@ from pathlib import Path
 import dag_common as common
 from airflow.sdk import DAG, Param, get_current_context, task
 
+from aurum.settings import child_environment
+
 # Parameter -> the variable it replaces for one run.
 OVERRIDES = {
     "source": "AURUM_BACKFILL_SOURCE",
@@ -46,7 +48,7 @@ OVERRIDES = {
 
 def backfill_environment(params: dict) -> dict[str, str]:
     """The CLI's environment for this run: the worker's, with the run's overrides."""
-    environ = dict(os.environ)  # the child process environment, not a setting read
+    environ = child_environment()  # the child process environment, not a setting read
     for name, variable in OVERRIDES.items():
         value = params.get(name)
         if value is None or value == "":

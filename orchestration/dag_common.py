@@ -90,8 +90,8 @@ def window(
 
     `days=None` takes AURUM_BACKFILL_DAYS. Above the limit is an error, never clipped.
     """
-    days = settings.backfill_days if days is None else days
-    limit = settings.backfill_history_limit
+    days = settings.backfill.days if days is None else days
+    limit = settings.backfill.history_limit
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
         raise fail_now(f"{name}={days!r} must be a positive integer")
     if days > limit:

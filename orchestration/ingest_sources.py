@@ -100,7 +100,8 @@ def ingest_window(source_name: str, plan: dict) -> list[dict]:
                     producer=producer,
                     watermark_conn=conn,
                     watermark_key=key,
-                    base_url=settings.source_base_url,
+                    base_url=settings.sources.base_url,
+                    api_key=settings.sources.api_key(source.api_key),
                     progress=stderr_progress,
                 )
                 print(

@@ -22,7 +22,9 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from aurum.paths import project_root
+
+REPO = project_root()
 SEED = REPO / "seeds" / "iso_nodes.csv"
 SAMPLES = REPO / "sample_data"
 COLUMNS = ("iso_code", "location_id", "location_name", "location_type", "zone", "hub", "timezone")

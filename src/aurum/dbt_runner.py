@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import copy
 import functools
-import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import yaml
+
+from aurum.paths import dbt_project_dir, project_root
+from aurum.settings import dbt_environment
 
 if TYPE_CHECKING:  # dbt is imported when first invoked: importing it costs seconds, and
     # the API process (which imports this module) should start without paying for it.
     from dbt.cli.main import dbtRunnerResult
     from dbt.contracts.graph.manifest import Manifest
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+# The checkout's dbt project (aurum.paths.project_root). run_dbt and WarmDbt build
+# paths.dbt_project_dir(): AURUM_DBT_PROJECT_DIR when set, else this one.
+PROJECT_DIR = project_root()
 # dbt vars that switch the Elementary layer off for one invocation (dbt_project.yml).
 ELEMENTARY_OFF = '{"aurum_elementary": false}'
 
@@ -76,7 +80,7 @@ def run_dbt(
     *,
     duckdb_path: Path | None = None,
     target_path: Path | None = None,
-    project_dir: Path = PROJECT_DIR,
+    project_dir: Path | None = None,
     elementary: bool = False,
 ) -> dbtRunnerResult:
     """Invoke dbt with the repo's profiles.yml; raise DbtFailed unless it succeeded.
@@ -92,8 +96,8 @@ def run_dbt(
     """
     from dbt.cli.main import dbtRunner
 
-    if duckdb_path is not None:
-        os.environ["AURUM_DUCKDB_PATH"] = str(duckdb_path)
+    dbt_environment(duckdb_path)
+    project_dir = project_dir or dbt_project_dir()
     if not elementary and (project_dir / "packages.yml").exists():
         project_dir = _cached_view(project_dir)
         args = _with_elementary_off(args)
@@ -176,10 +180,11 @@ class WarmDbt:
         target: str,
         duckdb_path: Path | None = None,
         work_dir: Path | None = None,
-        project_dir: Path = PROJECT_DIR,
+        project_dir: Path | None = None,
         elementary: bool = False,
     ):
         """`work_dir` receives dbt's target/ and logs/ (default: the project's own)."""
+        project_dir = project_dir or dbt_project_dir()
         self.target = target
         self._parse_vars = [] if elementary else ["--vars", ELEMENTARY_OFF]
         if not elementary:
@@ -193,8 +198,7 @@ class WarmDbt:
         self._manifest: Manifest | None = None
 
     def _environment(self) -> None:
-        if self._duckdb_path is not None:
-            os.environ["AURUM_DUCKDB_PATH"] = str(self._duckdb_path)
+        dbt_environment(self._duckdb_path)
 
     def manifest(self) -> Manifest:
         from dbt.cli.main import dbtRunner
@@ -203,7 +207,7 @@ class WarmDbt:
             self._environment()
             args = ["parse", "--target", self.target, "--quiet", *self._parse_vars]
             result = _raise_unless_success(dbtRunner().invoke([*args, *self._project_args]), args)
-            self._manifest = result.result
+            self._manifest = cast("Manifest", result.result)  # what `parse` returns
         return self._manifest
 
     def _fresh_manifest(self) -> Manifest:

@@ -10,7 +10,6 @@ and `make serve`. PostgreSQL, Redis and Kafka must be up (scripts/services/up.sh
 
 from __future__ import annotations
 
-import os
 import secrets
 import signal
 import socket
@@ -18,13 +17,14 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 from aurum.api.tokens import mint_token
 from aurum.kafka.topics import SCENARIO_REQUEST_TOPIC
-from aurum.settings import Settings
+from aurum.settings import Settings, child_environment
 
 BIN = Path(sys.executable).parent
 
@@ -52,7 +52,7 @@ class LocalStack:
         secret = secrets.token_urlsafe(32)
         stack_id = uuid.uuid4().hex[:8]
         self.env = {
-            **os.environ,
+            **child_environment(),
             "AURUM_DUCKDB_PATH": str(warehouse),
             "AURUM_JWT_SECRET": secret,
             "AURUM_OPENLINEAGE_FILE": str(self.lineage_file),
@@ -114,7 +114,9 @@ class LocalStack:
         path = self.workdir / f"{name}.log"
         return path.read_bytes()[-200_000:] if path.exists() else b""
 
-    def _wait(self, ready, timeout: float, name: str, proc: subprocess.Popen) -> None:
+    def _wait(
+        self, ready: Callable[[], object], timeout: float, name: str, proc: subprocess.Popen
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:

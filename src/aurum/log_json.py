@@ -17,7 +17,7 @@ CONTEXT_FIELDS = ("run_id", "tenant_id", "scenario_id", "request_id", "status", 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = {
+        line: dict[str, object] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,

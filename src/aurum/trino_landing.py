@@ -24,8 +24,8 @@ and filled one of two ways:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
-import os
 import shutil
 import time
 import uuid
@@ -33,10 +33,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import trino
 import trino.auth
+
+from aurum.settings import Settings, TrinoSettings
 
 LANDING_SCHEMA = "landing"
 TRINO_TYPES = {
@@ -64,16 +67,16 @@ class TrinoTarget:
     password: str = ""
 
     @classmethod
-    def from_env(cls) -> TrinoTarget:
-        """The same AURUM_TRINO_* variables profiles.yml's trino target reads."""
+    def from_settings(cls, trino: TrinoSettings) -> TrinoTarget:
+        """settings.trino: the same AURUM_TRINO_* variables profiles.yml's trino target reads."""
         return cls(
-            host=os.environ.get("AURUM_TRINO_HOST", "127.0.0.1"),
-            port=int(os.environ.get("AURUM_TRINO_PORT", "58080")),
-            user=os.environ.get("AURUM_TRINO_USER", "aurum"),
-            catalog=os.environ.get("AURUM_TRINO_CATALOG", "iceberg"),
-            http_scheme=os.environ.get("AURUM_TRINO_HTTP_SCHEME", "http"),
-            auth=os.environ.get("AURUM_TRINO_AUTH", "none"),
-            password=os.environ.get("AURUM_TRINO_PASSWORD", ""),
+            host=trino.host,
+            port=trino.port,
+            user=trino.user,
+            catalog=trino.catalog,
+            http_scheme=trino.http_scheme,
+            auth=trino.auth,
+            password=trino.password.get_secret_value(),
         )
 
     def connect(self) -> trino.dbapi.Connection:
@@ -86,6 +89,13 @@ class TrinoTarget:
             host=self.host, port=self.port, user=self.user, catalog=self.catalog,
             http_scheme=self.http_scheme, auth=auth,
         )  # fmt: skip
+
+
+def one_row(cursor: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """The one row of an aggregate query (which always has one)."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row
 
 
 def literal(value: object) -> str:
@@ -155,7 +165,7 @@ def copy_table(
     table: str,
     parquet_dir: Path | None = None,
 ) -> int:
-    catalog = duck.execute("select current_database()").fetchone()[0]
+    (catalog,) = one_row(duck.execute("select current_database()"))
     columns = duck.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
@@ -175,7 +185,7 @@ def copy_table(
     select = ", ".join(quote(n) for n in names)
     source = f'select {select} from "{catalog}".{LANDING_SCHEMA}.{quote(table)}'
     if parquet_dir is not None:
-        (rows,) = duck.execute(f"select count(*) from ({source})").fetchone()
+        (rows,) = one_row(duck.execute(f"select count(*) from ({source})"))
         if rows:
             # Trino's native local filesystem names files local:///…, and add_files wants the
             # location in the scheme its files will have. A fresh directory per load: add_files refuses files the table already has,
@@ -206,8 +216,8 @@ def load(
     """Recreate every (or the named) landing table in Trino from DuckDB; rows per table.
 
     `database` is a path (opened read-only) or an open connection (left open)."""
-    own = not isinstance(database, duckdb.DuckDBPyConnection)
-    duck = duckdb.connect(database, read_only=True) if own else database
+    own = isinstance(database, str)
+    duck = duckdb.connect(database, read_only=True) if isinstance(database, str) else database
     try:
         names = list(tables) if tables else landing_tables(duck)
         conn = target.connect()
@@ -224,18 +234,18 @@ def load(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database", default=os.environ.get("AURUM_DUCKDB_PATH", "data/aurum.duckdb")
-    )
-    parser.add_argument("--host", default=TrinoTarget.from_env().host)
-    parser.add_argument("--port", type=int, default=TrinoTarget.from_env().port)
+    settings = Settings()
+    configured = TrinoTarget.from_settings(settings.trino)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--database", default=str(settings.duckdb_path))
+    parser.add_argument("--host", default=configured.host)
+    parser.add_argument("--port", type=int, default=configured.port)
     parser.add_argument("--table", action="append", help="only this landing table (repeatable)")
     parser.add_argument(
         "--parquet-dir", type=Path, help="write Parquet here and add_files it (Trino on this host)"
     )
     args = parser.parse_args(argv)
-    target = TrinoTarget(host=args.host, port=args.port)
+    target = dataclasses.replace(configured, host=args.host, port=args.port)
     start = time.monotonic()
     counts = load(args.database, target, args.table, args.parquet_dir)
     for name, count in counts.items():

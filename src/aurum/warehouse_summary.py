@@ -27,9 +27,11 @@ def summarise(conn: duckdb.DuckDBPyConnection) -> str:
         from market.fct_lmp group by all order by iso_code, market
         """
     ).fetchall()
-    total, registered = conn.execute(
+    counts = conn.execute(
         "select count(*), count(*) filter (where is_registered) from market.fct_lmp"
     ).fetchone()
+    assert counts is not None  # an aggregate always returns one row
+    total, registered = counts
     unregistered = conn.execute(
         """
         select iso_code, location_id, location_name, interval_rows, markets

@@ -8,14 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from aurum.settings import Settings
 from aurum.sources import FORMATS, LMP_SOURCES, PUBLISHERS, SOURCES, format_named
-from aurum.sources.core.catalog import (
-    BASE_URL_ENV,
-    DATA_FREQUENCIES,
-    Source,
-    archive_documents,
-    base_url_overrides,
-)
+from aurum.sources.core.catalog import DATA_FREQUENCIES, Source, archive_documents
 from aurum.sources.core.vocabulary import CADENCES
 
 DAYS = [date(2024, 3, 10), date(2024, 11, 3), date(2025, 1, 31)]
@@ -98,28 +93,35 @@ def test_pjm_query_selects_one_ept_day_as_csv():
 
 
 def test_base_override_replaces_every_base(monkeypatch):
-    monkeypatch.setenv(BASE_URL_ENV, "http://127.0.0.1:8080/")
-    overrides = base_url_overrides(SOURCES)
-    assert set(overrides) == set(SOURCES)
+    monkeypatch.setenv("AURUM_SOURCE_BASE_URL", "http://127.0.0.1:8080/")
+    base_url = Settings().sources.base_url
     source = SOURCES["nyiso_damlbmp_zone"]
-    url = source.url(date(2022, 7, 18), base_url=overrides[source.name])
+    url = source.url(date(2022, 7, 18), base_url=base_url)
     assert url == "http://127.0.0.1:8080/public/csv/damlbmp/20220718damlbmp_zone.csv"
 
 
 def test_base_override_unset_or_invalid(monkeypatch):
-    monkeypatch.delenv(BASE_URL_ENV, raising=False)
-    assert base_url_overrides(SOURCES) == {}
-    assert base_url_overrides(SOURCES, {BASE_URL_ENV: "  "}) == {}
-    with pytest.raises(ValueError, match=BASE_URL_ENV):
-        base_url_overrides(SOURCES, {BASE_URL_ENV: "ftp://example.org"})
+    monkeypatch.delenv("AURUM_SOURCE_BASE_URL", raising=False)
+    assert Settings().sources.base_url is None
+    monkeypatch.setenv("AURUM_SOURCE_BASE_URL", "  ")
+    assert Settings().sources.base_url is None
+    monkeypatch.setenv("AURUM_SOURCE_BASE_URL", "ftp://example.org")
+    with pytest.raises(ValueError, match="is not an http"):
+        Settings()
 
 
-def test_api_key_comes_from_the_environment(monkeypatch):
+def test_api_key_comes_from_settings(monkeypatch):
     source = SOURCES["eia_v2_natural_gas_fut_weekly"]
     monkeypatch.delenv("AURUM_EIA_API_KEY", raising=False)
-    assert "api_key" not in source.url(date(1993, 12, 24))
+    key = Settings().sources.api_key(source.api_key)
+    assert key is None
+    assert "api_key" not in source.url(date(1993, 12, 24), api_key=key)
     monkeypatch.setenv("AURUM_EIA_API_KEY", "k123")
-    assert source.url(date(1993, 12, 24)).endswith("&api_key=k123")
+    key = Settings().sources.api_key(source.api_key)
+    assert source.url(date(1993, 12, 24), api_key=key).endswith("&api_key=k123")
+    # A source that declares no key never sends one.
+    plain = SOURCES["nyiso_damlbmp_zone"]
+    assert "api_key" not in plain.url(date(2022, 7, 18), api_key="k123")
 
 
 def test_archive_listing_is_followed_and_rebased():

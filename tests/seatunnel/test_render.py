@@ -8,14 +8,15 @@ from seatunnel_helpers import parse, render_sample, sample_variables
 from aurum.seatunnel import render as render_module
 from aurum.seatunnel.render import (
     TemplateError,
-    env_defaults,
     jdbc_url_from_dsn,
     load_template,
     parse_template,
     render,
     render_template,
+    setting_defaults,
     template_names,
 )
+from aurum.settings import Settings
 
 EXPECTED_TEMPLATES = {
     "caiso_lmp_to_kafka",
@@ -137,13 +138,12 @@ def test_template_consistency_checks():
     assert template.used == {"a"}
 
 
-def test_env_defaults_fill_kafka_and_postgres():
+def test_setting_defaults_fill_kafka_and_postgres():
     template = load_template("iso_lmp_kafka_to_timescale")
-    environ = {
-        "AURUM_KAFKA_BOOTSTRAP": "127.0.0.1:59092",
-        "AURUM_PG_DSN": "postgresql://aurum@127.0.0.1:55432/aurum",
-    }
-    assert env_defaults(template, environ) == {
+    settings = Settings(
+        kafka_bootstrap="127.0.0.1:59092", pg_dsn="postgresql://aurum@127.0.0.1:55432/aurum"
+    )
+    assert setting_defaults(template, settings) == {
         "kafka_bootstrap": "127.0.0.1:59092",
         "pg_jdbc_url": "jdbc:postgresql://127.0.0.1:55432/aurum",
     }

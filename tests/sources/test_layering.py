@@ -11,10 +11,11 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "aurum"
 
-# package -> aurum packages it may import (besides itself)
+# package -> aurum packages it may import (besides itself); settings and paths are the
+# foundation every layer may read (aurum.settings imports no aurum module, paths only settings).
 ALLOWED = {
-    "sources": {"settings"},
-    "kafka": {"sources", "settings"},
+    "sources": {"settings", "paths"},
+    "kafka": {"sources", "settings", "paths"},
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -9,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.encoders import jsonable_encoder
 from fastapi.openapi.utils import get_openapi
 from psycopg_pool import ConnectionPool
 from pydantic.json_schema import models_json_schema
@@ -23,6 +25,7 @@ from aurum.api.ratelimit import RateLimiter
 from aurum.api.routers import health, ppa, scenarios
 from aurum.api.valuation import Valuator
 from aurum.kafka.admin import ensure_topics
+from aurum.paths import resource
 from aurum.ppa.contract import PpaContract
 from aurum.scenarios.models import Scenario
 from aurum.scenarios.outbox import OutboxRelay
@@ -103,9 +106,42 @@ def custom_openapi(app: FastAPI) -> dict[str, Any]:
     valuation = components.get("ValuationRequest", {}).get("properties", {})
     if "contract" in valuation:
         valuation["contract"] = {"$ref": "#/components/schemas/PpaContract"}
+    _add_examples(schema)
     _document_problems(schema)
     app.openapi_schema = schema
     return schema
+
+
+# Request examples: package data (aurum/api/examples, linked from examples/), read when
+# the document is first built, never at import (aurum.paths).
+EXAMPLES = {
+    (("/v1/scenarios", "/v1/scenarios/{scenario_id}"), ("post", "put")): (
+        "pjm_carbon_and_gas",
+        "PJM: $40/t CO2, gas x1.25",
+        "demo_pjm_carbon_gas.json",
+        None,
+    ),
+    (("/v1/ppa/valuate",), ("post",)): (
+        "pjm_solar_vppa",
+        "100 MW solar VPPA at PJM AEP-Dayton",
+        "pjm_western_hub_solar_vppa.json",
+        "contract",
+    ),
+}
+
+
+def _add_examples(schema: dict[str, Any]) -> None:
+    for (paths, methods), (name, summary, file, wrap) in EXAMPLES.items():
+        value = json.loads(resource("aurum.api", "examples", file).read_text())
+        # As FastAPI writes the rest of the document: nulls left out.
+        example = jsonable_encoder(
+            {"summary": summary, "value": {wrap: value} if wrap else value}, exclude_none=True
+        )
+        for path in paths:
+            for method in methods:
+                body = schema["paths"].get(path, {}).get(method, {}).get("requestBody")
+                if body:
+                    body["content"]["application/json"]["examples"] = {name: example}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -18,8 +18,9 @@ import sys
 from pathlib import Path
 
 from aurum.db import connect, pg_dsn
+from aurum.paths import project_root
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "postgres" / "migrations"
+MIGRATIONS_DIR = project_root() / "postgres" / "migrations"
 # Arbitrary constant naming "aurum schema migrations" for pg_advisory_lock.
 ADVISORY_LOCK_KEY = 0x6175_7275_6D00
 

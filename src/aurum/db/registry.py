@@ -14,7 +14,9 @@ from pathlib import Path
 
 import psycopg
 
-SEED_PATH = Path(__file__).resolve().parents[3] / "seeds" / "iso_nodes.csv"
+from aurum.paths import project_root
+
+SEED_PATH = project_root() / "seeds" / "iso_nodes.csv"  # the dbt project's seed
 COLUMNS = (
     "iso_code",
     "location_id",

@@ -20,8 +20,9 @@ from typing import Any
 
 from aurum.dbt_vars.rules import VarModel
 from aurum.dbt_vars.schema import compact
+from aurum.paths import project_root
 
-PROJECT_DIR = Path(__file__).resolve().parents[3]
+PROJECT_DIR = project_root()  # the checkout the generated macro is written into
 MACRO_PATH = PROJECT_DIR / "macros" / "vars" / "var_contracts_generated.sql"
 COMMAND = "python -m aurum.dbt_vars"
 

@@ -83,8 +83,8 @@ class VarJsonSchema(GenerateJsonSchema):
 
     def default_schema(self, schema: cs.WithDefaultSchema) -> dict[str, Any]:
         if "default_factory" in schema and not schema.get("default_factory_takes_data"):
-            schema = {**schema, "default": schema["default_factory"]()}  # type: ignore[misc,typeddict-item]
-            schema.pop("default_factory")  # type: ignore[misc]
+            schema = {**schema, "default": schema["default_factory"]()}  # type: ignore[call-arg]
+            schema.pop("default_factory")
         return super().default_schema(schema)
 
 

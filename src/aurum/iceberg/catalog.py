@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from pathlib import Path
+from typing import cast
 
 import pyarrow as pa
+from pyiceberg.catalog import Catalog
 from pyiceberg.catalog.sql import SqlCatalog
 from pyiceberg.table import Table
 
 from aurum.ingest.landing import LANDING_SCHEMA, REJECTED_COLUMNS, REJECTED_TABLE, arrow_table
+from aurum.paths import project_root
 from aurum.settings import Settings
 from aurum.sources.core.formats import PROVENANCE_COLUMNS, SourceFormat
 
@@ -24,8 +26,8 @@ from aurum.sources.core.formats import PROVENANCE_COLUMNS, SourceFormat
 # statistics of each file, so string columns that identify rows keep full statistics
 # (Iceberg truncates strings to 16 characters by default, and landing file names share
 # long prefixes).
-# The checkout (not aurum.dbt_runner's PROJECT_DIR: importing dbt costs the lander seconds).
-CHECKOUT = Path(__file__).resolve().parents[3]
+# The checkout (aurum.paths; not dbt_runner.PROJECT_DIR: importing dbt costs the lander seconds).
+CHECKOUT = project_root()
 
 LANDING_TABLE_PROPERTIES = {
     "write.parquet.compression-codec": "zstd",
@@ -34,8 +36,8 @@ LANDING_TABLE_PROPERTIES = {
 
 
 def catalog_name(settings: Settings) -> str:
-    if settings.trino_iceberg_catalog_name:
-        return settings.trino_iceberg_catalog_name
+    if settings.trino.iceberg_catalog_name:
+        return settings.trino.iceberg_catalog_name
     # The same default as scripts/services/trino.sh: one catalog per checkout.
     return "aurum_" + hashlib.sha1(str(CHECKOUT).encode()).hexdigest()[:8]
 
@@ -50,7 +52,7 @@ def open_catalog(settings: Settings | None = None) -> SqlCatalog:
     if dsn.startswith("postgresql://"):
         dsn = "postgresql+psycopg://" + dsn.removeprefix("postgresql://")
     separator = "&" if "?" in dsn else "?"
-    uri = f"{dsn}{separator}options=-csearch_path%3D{settings.trino_pg_schema}"
+    uri = f"{dsn}{separator}options=-csearch_path%3D{settings.trino.pg_schema}"
     # init_catalog_tables off: trino.sh creates them in the V1 layout Trino expects.
     return SqlCatalog(
         catalog_name(settings),
@@ -67,12 +69,11 @@ def arrow_schema(columns: Iterable[tuple[str, str]]) -> pa.Schema:
 def landing_columns(table: str, formats: dict[str, SourceFormat]) -> tuple[tuple[str, str], ...]:
     if table == REJECTED_TABLE:
         return REJECTED_COLUMNS
-    return (*formats[table].columns, *PROVENANCE_COLUMNS)
+    columns = cast(tuple[tuple[str, str], ...], formats[table].columns)  # (name, type) pairs
+    return (*columns, *PROVENANCE_COLUMNS)
 
 
-def ensure_landing_table(
-    catalog: SqlCatalog, table: str, formats: dict[str, SourceFormat]
-) -> Table:
+def ensure_landing_table(catalog: Catalog, table: str, formats: dict[str, SourceFormat]) -> Table:
     """The Iceberg landing table `landing.<table>`, created empty when missing.
 
     Same columns and types as the DuckDB landing table (aurum.ingest.landing), so the dbt
@@ -86,9 +87,7 @@ def ensure_landing_table(
     )
 
 
-def ensure_landing_tables(
-    catalog: SqlCatalog, formats: dict[str, SourceFormat]
-) -> dict[str, Table]:
+def ensure_landing_tables(catalog: Catalog, formats: dict[str, SourceFormat]) -> dict[str, Table]:
     """Every landing table, empty when new, so dbt's sources exist before data arrives."""
     return {
         name: ensure_landing_table(catalog, name, formats) for name in [*formats, REJECTED_TABLE]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from aurum.settings import Settings
 
@@ -32,7 +33,7 @@ def _land(argv: Sequence[str]) -> int:
     def table_commit(table: str, rows: int) -> None:
         print(f"committed {table} +{rows}", flush=True)
 
-    def batch(stats) -> None:
+    def batch(stats: Any) -> None:
         print(
             f"batch {stats.batches}: {stats.messages} messages, {sum(stats.rows.values())} rows, "
             f"{stats.replayed} replayed",

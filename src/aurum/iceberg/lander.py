@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from confluent_kafka import Consumer, KafkaError, Message
 from pyiceberg.catalog import Catalog
@@ -62,6 +63,14 @@ def offset_property(topic: str, partition: int) -> str:
 def committed_offsets(table: Table) -> dict[str, int]:
     """Offset properties of a table: property name → last offset whose rows it holds."""
     return {k: int(v) for k, v in table.properties.items() if k.startswith(OFFSET_PREFIX)}
+
+
+def _origin(message: Message) -> tuple[str, int, int]:
+    """(topic, partition, offset): always set on a consumed message (the client's types
+    allow None for messages a producer has not yet sent)."""
+    topic, partition, offset = message.topic(), message.partition(), message.offset()
+    assert topic is not None and partition is not None and offset is not None
+    return topic, partition, offset
 
 
 @dataclass
@@ -119,7 +128,7 @@ class IcebergLander:
         default = [*landing_topics(), "^" + SEATUNNEL_TOPIC_PREFIX.replace(".", r"\.") + r".+\.v1$"]
         self.consumer.subscribe(list(topics or default), on_assign=self._on_assign)
 
-    def _on_assign(self, consumer, partitions) -> None:
+    def _on_assign(self, consumer: Any, partitions: Any) -> None:
         self._assigned = True
 
     def run(
@@ -186,7 +195,7 @@ class IcebergLander:
         pending: dict[str, _Pending] = defaultdict(_Pending)
         seen: set[tuple[str, int, int]] = set()
         for message in messages:
-            origin = (message.topic(), message.partition(), message.offset())
+            origin = _origin(message)
             if origin in seen:  # the same message twice in one batch (a replay within a poll)
                 continue
             seen.add(origin)

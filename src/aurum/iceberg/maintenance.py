@@ -21,7 +21,9 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from aurum.settings import Settings
 from aurum.trino_landing import TrinoTarget, execute, quote
 
 MAINTAINED_SCHEMAS = ("landing", "market")
@@ -35,7 +37,7 @@ class TableFiles:
     bytes: int
 
 
-def table_files(cursor, catalog: str, schema: str, table: str) -> TableFiles:
+def table_files(cursor: Any, catalog: str, schema: str, table: str) -> TableFiles:
     """Data files and bytes of the table's current snapshot (the `$files` metadata table)."""
     rows = execute(
         cursor,
@@ -46,7 +48,7 @@ def table_files(cursor, catalog: str, schema: str, table: str) -> TableFiles:
 
 
 def maintain_table(
-    cursor,
+    cursor: Any,
     catalog: str,
     schema: str,
     table: str,
@@ -117,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.monotonic()
     result = maintain(
-        TrinoTarget.from_env(),
+        TrinoTarget.from_settings(Settings().trino),
         args.schema or MAINTAINED_SCHEMAS,
         file_size_threshold=args.file_size_threshold,
         retention=args.retention,

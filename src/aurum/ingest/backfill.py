@@ -1,7 +1,8 @@
 """`aurum-backfill`: run one command per day for a source, oldest day first, advancing
 the source's watermark after each day that succeeds.
 
-Configured from the environment (the spec's `scripts/ingest/backfill.py` contract):
+Configured by settings.backfill (aurum.settings.BackfillSettings), from the environment
+(the spec's `scripts/ingest/backfill.py` contract):
 
     AURUM_BACKFILL_SOURCE            required; a key of aurum.sources.SOURCES
     AURUM_BACKFILL_DAYS              how many days, ending at --end-date (default 7)
@@ -30,7 +31,6 @@ shell-quoted before they are pasted in.
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import string
 import subprocess
@@ -38,15 +38,17 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TextIO
 
+from pydantic import ValidationError
+
+from aurum.settings import BackfillSettings, explain
 from aurum.sources import SOURCES
 
 DEFAULT_TEMPLATE = (
     "aurum-ingest fetch --source {source} --date {date} --watermark-key {watermark_key}"
 )
 PLACEHOLDERS = frozenset({"source", "date", "watermark_key"})
-TRUTHY = frozenset({"1", "true", "yes", "on"})
-FALSY = frozenset({"", "0", "false", "no", "off"})
 
 
 class ConfigError(ValueError):
@@ -61,19 +63,6 @@ class BackfillConfig:
     template: str
     shell: bool
     watermark_key: str
-
-
-def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not an integer") from None
-    if value <= 0:
-        raise ConfigError(f"{name}={raw!r} must be a positive integer")
-    return value
 
 
 def _check_template(template: str) -> None:
@@ -93,9 +82,19 @@ def _check_template(template: str) -> None:
         raise ConfigError(f"{name} uses unknown placeholder(s) {shown}; allowed: {allowed}")
 
 
-def load_config(environ: Mapping[str, str] | None = None) -> BackfillConfig:
-    environ = os.environ if environ is None else environ
-    source = environ.get("AURUM_BACKFILL_SOURCE", "").strip()
+def load_config(
+    environ: Mapping[str, str] | None = None, settings: BackfillSettings | None = None
+) -> BackfillConfig:
+    """Check settings.backfill (the settings of this process, or of a child process whose
+    environment is `environ`) for everything the CLI would refuse; names the variable."""
+    try:
+        if settings is None:
+            settings = (
+                BackfillSettings() if environ is None else BackfillSettings.from_environ(environ)
+            )
+    except ValidationError as exc:
+        raise ConfigError(explain(exc, BackfillSettings)) from None
+    source = settings.source.strip()
     if not source:
         raise ConfigError("AURUM_BACKFILL_SOURCE is required (a source name, e.g. pjm_da_hrl_lmps)")
     if source not in SOURCES:
@@ -103,24 +102,18 @@ def load_config(environ: Mapping[str, str] | None = None) -> BackfillConfig:
             f"AURUM_BACKFILL_SOURCE={source!r} is not a known source; known: "
             + ", ".join(sorted(SOURCES))
         )
-    days = _positive_int(environ, "AURUM_BACKFILL_DAYS", 7)
-    limit = _positive_int(environ, "AURUM_BACKFILL_HISTORY_LIMIT", 30)
+    days, limit = settings.days, settings.history_limit
     if days > limit:
         raise ConfigError(
             f"AURUM_BACKFILL_DAYS={days} exceeds AURUM_BACKFILL_HISTORY_LIMIT={limit}; "
             "raise the limit deliberately or backfill fewer days"
         )
-    template = environ.get("AURUM_BACKFILL_COMMAND_TEMPLATE", "").strip() or DEFAULT_TEMPLATE
+    template = settings.command_template.strip() or DEFAULT_TEMPLATE
     _check_template(template)
-    shell_raw = environ.get("AURUM_BACKFILL_COMMAND_SHELL", "").strip().lower()
-    if shell_raw not in TRUTHY | FALSY:
-        raise ConfigError(
-            f"AURUM_BACKFILL_COMMAND_SHELL={shell_raw!r} is not one of 1/true/yes/on/0/false/no/off"
-        )
-    key = environ.get("AURUM_BACKFILL_WATERMARK_KEY", "default").strip()
+    key = settings.watermark_key.strip()
     if not key:
         raise ConfigError("AURUM_BACKFILL_WATERMARK_KEY is empty")
-    shell = shell_raw in TRUTHY
+    shell = settings.command_shell
     if not shell:
         try:
             shlex.split(template)
@@ -171,10 +164,10 @@ def run_backfill(
     config: BackfillConfig,
     end: date,
     *,
-    conn=None,
+    conn: Any = None,
     dry_run: bool = False,
     runner: Runner = run_command,
-    out=None,
+    out: TextIO | None = None,
 ) -> int:
     """Run the days oldest → newest; 0 when all succeed, 1 at the first failure."""
     out = out or sys.stdout

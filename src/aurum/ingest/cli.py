@@ -30,7 +30,7 @@ def _days(start: date, end: date | None) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def cmd_topics(settings: Settings, args) -> int:
+def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
     from aurum.kafka.admin import all_topics, ensure_topics
 
     wanted = all_topics()
@@ -40,7 +40,7 @@ def cmd_topics(settings: Settings, args) -> int:
     return 0
 
 
-def cmd_fetch(settings: Settings, args) -> int:
+def cmd_fetch(settings: Settings, args: argparse.Namespace) -> int:
     from aurum.db import connect
     from aurum.db.migrations import apply_migrations
     from aurum.ingest.http import HttpFetcher, PostgresValidatorStore
@@ -59,7 +59,7 @@ def cmd_fetch(settings: Settings, args) -> int:
     source = SOURCES[args.source]
     apply_migrations(settings.pg_dsn)
     producer = ConfirmingProducer(settings.kafka_bootstrap)
-    base_url = args.base_url or settings.source_base_url
+    base_url = args.base_url or settings.sources.base_url
     # The validators (ETag / Last-Modified) of earlier runs live in PostgreSQL beside the
     # watermarks, so a source that did not change answers 304 and is not published again.
     with (
@@ -74,6 +74,7 @@ def cmd_fetch(settings: Settings, args) -> int:
             watermark_conn=conn,
             watermark_key=args.watermark_key,
             base_url=base_url,
+            api_key=settings.sources.api_key(source.api_key),
             progress=stderr_progress,
         )
     push_ingest_results(settings.pushgateway_url, source.name, results)
@@ -86,7 +87,7 @@ def cmd_fetch(settings: Settings, args) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
-def cmd_publish_file(settings: Settings, args) -> int:
+def cmd_publish_file(settings: Settings, args: argparse.Namespace) -> int:
     from aurum.ingest.publish import publish_file, publish_unrecognised, stderr_progress
     from aurum.kafka.producer import ConfirmingProducer
     from aurum.sources import DetectError, detect, format_named
@@ -108,7 +109,7 @@ def cmd_publish_file(settings: Settings, args) -> int:
     return 1 if failed else 0
 
 
-def cmd_land(settings: Settings, args) -> int:
+def cmd_land(settings: Settings, args: argparse.Namespace) -> int:
     import duckdb
 
     from aurum.ingest.kafka_landing import KafkaLander

@@ -68,15 +68,17 @@ def ingest_day(
     watermark_conn=None,
     watermark_key: str = "default",
     base_url: str | None = None,
+    api_key: str | None = None,
     progress: Progress | None = None,
 ) -> DayResult:
     """One source, one day (every document the day has). ok=False leaves the watermark."""
     source_format = format_named(source.format_name)
     result = DayResult(source.name, day, False, "published")
     try:
-        to_fetch = documents(source, day, fetcher, base_url)
+        to_fetch = documents(source, day, fetcher, base_url, api_key)
     except FetchError as exc:
-        _fetch_failed(producer, source, source.url(day, base_url), source.source_file(day), exc)
+        url = source.url(day, base_url, api_key)
+        _fetch_failed(producer, source, url, source.source_file(day), exc)
         result.status, result.attempts = "fetch_failed", exc.attempts
         return result
 

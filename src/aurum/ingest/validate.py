@@ -138,13 +138,13 @@ def all_valid(source_format: SourceFormat, table: pa.Table) -> bool:
     elif table.column(location_column).null_count:
         return False
     for alias, name in ALIAS_VOCABULARIES.items():
-        column, constant = plan[alias]
+        alias_column, constant = plan[alias]
         allowed = vocabulary(name)
-        if column is None:
+        if alias_column is None:
             if constant is not None and constant not in allowed:
                 return False
             continue
-        values = pc.unique(table.column(column).drop_null()).to_pylist()
+        values = pc.unique(table.column(alias_column).drop_null()).to_pylist()
         if any(str(value) not in allowed for value in values):
             return False
     for column in doubles:

@@ -18,10 +18,12 @@ from typing import Any
 
 import fastavro
 
+from aurum.paths import package_dir
 from aurum.sources.core.formats import ALIAS_VOCABULARIES, LMP_ALIASES, SourceFormat
 from aurum.sources.core.vocabulary import vocabulary
 
-SCHEMA_DIR = Path(__file__).resolve().parents[3] / "schemas" / "avro"
+# Package data (aurum.paths): src/aurum/kafka/avro, which schemas/avro links to.
+SCHEMA_DIR = package_dir("aurum.kafka") / "avro"
 RELEASED_DIR = SCHEMA_DIR / "released"
 LANDING_NAMESPACE = "aurum.landing"
 
@@ -126,12 +128,12 @@ def write_landing_schemas() -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write the generated landing-row Avro schemas.")
     parser.add_argument(
-        "--write", action="store_true", help="(re)write schemas/avro/aurum.landing.*"
+        "--write", action="store_true", help="(re)write src/aurum/kafka/avro/aurum.landing.*"
     )
     args = parser.parse_args(argv)
     if args.write:
         for path in write_landing_schemas():
-            print(path.relative_to(SCHEMA_DIR.parents[1]))
+            print(path)
     return 0
 
 

@@ -21,13 +21,13 @@ from aurum import log_json
 from aurum.settings import Settings
 
 
-def cmd_migrate(settings: Settings, args) -> int:
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from aurum.ops.clickhouse import main
 
     return main([])
 
 
-def cmd_sink(settings: Settings, args) -> int:
+def cmd_sink(settings: Settings, args: argparse.Namespace) -> int:
     from prometheus_client import start_http_server
 
     from aurum.ops.clickhouse import apply_migrations, connect
@@ -56,14 +56,14 @@ def cmd_sink(settings: Settings, args) -> int:
     return 0
 
 
-def cmd_exporter(settings: Settings, args) -> int:
+def cmd_exporter(settings: Settings, args: argparse.Namespace) -> int:
     from aurum.ops.exporter import serve
 
     serve(settings, args.port or settings.ops_exporter_port, settings.ops_watermark_key)
     return 0
 
 
-def cmd_webhook_sink(settings: Settings, args) -> int:
+def cmd_webhook_sink(settings: Settings, args: argparse.Namespace) -> int:
     from aurum.ops.webhook_sink import WebhookSink
 
     sink = WebhookSink(args.record, port=args.port)

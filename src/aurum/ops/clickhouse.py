@@ -20,17 +20,19 @@ import re
 import sys
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from clickhouse_driver import Client
 from clickhouse_driver.errors import Error as ClickHouseError
 
+from aurum.paths import project_root
 from aurum.settings import Settings
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "ops" / "clickhouse" / "migrations"
+MIGRATIONS_DIR = project_root() / "ops" / "clickhouse" / "migrations"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def connect(settings: Settings | None = None, **overrides) -> Client:
+def connect(settings: Settings | None = None, **overrides: Any) -> Client:
     settings = settings or Settings()
     password = (
         settings.clickhouse_password.get_secret_value() if settings.clickhouse_password else ""

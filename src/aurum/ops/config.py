@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-OPS_DIR = Path(__file__).resolve().parents[3] / "ops"
+from aurum.paths import project_root
+
+OPS_DIR = project_root() / "ops"  # the local ops stack's configuration, in the checkout
 RULES_DIR = OPS_DIR / "prometheus" / "rules"
 ALERTMANAGER_FILE = OPS_DIR / "alertmanager" / "alertmanager.yml"
 
@@ -64,7 +67,7 @@ def render_rules(out_dir: Path, timings: Timings) -> list[Path]:
 
 
 def prometheus_config(targets: Targets, rules_dir: Path, timings: Timings) -> dict:
-    def job(name: str, target: str, **extra) -> dict:
+    def job(name: str, target: str, **extra: Any) -> dict[str, Any]:
         return {"job_name": name, "static_configs": [{"targets": [target]}], **extra}
 
     return {

@@ -88,7 +88,14 @@ def payload_excerpt(payload: bytes | None, limit: int = EXCERPT_CHARS) -> str:
 
 
 def _headers(message: Message) -> dict[str, str]:
-    return {k: v.decode(errors="replace") for k, v in (message.headers() or []) if v is not None}
+    headers = message.headers() or []
+    # A consumed message has a list of pairs; the client's type also allows a dict.
+    pairs = list(headers.items()) if isinstance(headers, dict) else headers
+    return {
+        k: v.decode(errors="replace") if isinstance(v, bytes) else str(v)
+        for k, v in pairs
+        if v is not None
+    }
 
 
 def _utc_naive(value: datetime) -> datetime:
@@ -98,7 +105,8 @@ def _utc_naive(value: datetime) -> datetime:
 def row_for(message: Message, received_at: datetime) -> list[Any]:
     """One ingest_errors row for one Kafka message (undecodable ones included)."""
     raw = message.value() or b""
-    key = message.key().decode(errors="replace") if message.key() else None
+    raw_key = message.key()
+    key = raw_key.decode(errors="replace") if isinstance(raw_key, bytes) else raw_key
     try:
         subject = _headers(message).get(SUBJECT_HEADER) or DLQ_SUBJECT
         record = decode(DLQ_SUBJECT, raw, writer_subject=subject)
@@ -162,7 +170,7 @@ class DeadLetterSink:
 
     def __init__(
         self,
-        client,
+        client: Any,
         database: str,
         *,
         bootstrap_servers: str,
@@ -189,7 +197,7 @@ class DeadLetterSink:
         )
         self.consumer.subscribe([topic], on_assign=self._on_assign)
 
-    def _on_assign(self, consumer, partitions) -> None:
+    def _on_assign(self, consumer: Any, partitions: Any) -> None:
         self._assigned = True
 
     def insert(self, messages: Iterable[Message]) -> int:

@@ -22,6 +22,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from prometheus_client import start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -41,7 +42,7 @@ class OpsCollector(Collector):
         self.database = quote_identifier(settings.clickhouse_database)
         self.watermark_key = watermark_key
         self.cadences = source_cadences()
-        self._clickhouse = None
+        self._clickhouse: Any = None  # a clickhouse_driver Client, connected lazily
         self._lock = threading.Lock()  # one scrape at a time shares the ClickHouse client
 
     def collect(self) -> Iterator[Metric]:
@@ -75,7 +76,8 @@ class OpsCollector(Collector):
     def _dead_letters(self) -> Iterator[Metric]:
         if self._clickhouse is None:
             self._clickhouse = clickhouse_connect(self.settings)
-        rows = self._clickhouse.execute(
+        client = self._clickhouse
+        rows = client.execute(
             f"""
             SELECT source, stage, error_class, errors, toUnixTimestamp(last_seen)
             FROM {self.database}.ingest_errors_latest_summary

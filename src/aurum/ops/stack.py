@@ -26,9 +26,10 @@ from pathlib import Path
 import httpx
 
 from aurum.ops import config
-from aurum.settings import Settings
+from aurum.paths import project_root
+from aurum.settings import Settings, child_environment
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = project_root()
 BIN = Path(sys.executable).parent
 COMPONENTS = (
     "webhook-sink",
@@ -95,7 +96,7 @@ class OpsStack:
         self.ports = ports
         self.settings = settings or Settings()
         self.timings = timings or config.Timings()
-        self.env = {**os.environ, **(extra_env or {})}
+        self.env = child_environment(extra_env)
         self.env.update(
             AURUM_CLICKHOUSE_DATABASE=self.settings.clickhouse_database,
             AURUM_OPS_EXPORTER_PORT=str(ports.exporter),

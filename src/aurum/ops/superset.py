@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import re
 import secrets
 import shutil
@@ -28,13 +27,15 @@ import subprocess
 import zipfile
 from pathlib import Path
 from string import Template
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
 
-from aurum.settings import Settings
+from aurum.paths import project_root
+from aurum.settings import Settings, child_environment
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = project_root()
 SUPERSET_DIR = REPO / "ops" / "superset"
 EXPORT_DIR = SUPERSET_DIR / "dashboards" / "ingestion_errors"
 CACHE = REPO / ".cache" / "superset"
@@ -58,7 +59,7 @@ def admin_password() -> str:
     return (CACHE / "admin-password").read_text().strip()
 
 
-def component(stack, component_class):
+def component(stack: Any, component_class: Any) -> Any:
     """The gunicorn process of a Superset whose metadata is a copy of the template."""
     template = install()
     home = stack.home / "superset"
@@ -93,7 +94,7 @@ def component(stack, component_class):
             "SUPERSET_CONFIG_PATH": str(SUPERSET_DIR / "superset_config.py"),
             "AURUM_SUPERSET_METADATA_DB": str(metadata),
             "AURUM_SUPERSET_SECRET_KEY": key_file.read_text(),
-            "PATH": f"{VENV / 'bin'}:{os.environ.get('PATH', '')}",
+            "PATH": f"{VENV / 'bin'}:{child_environment().get('PATH', '')}",
         },
         ready_timeout=300,
     )

@@ -27,9 +27,10 @@ from pydantic import Field, ValidationError
 from aurum.dbt_vars.rules import After, Differ, FirstOfMonth, VarModel, When
 from aurum.dbt_vars.schema import json_schema as var_json_schema
 from aurum.dbt_vars.text import vars_text
+from aurum.paths import project_root
 from aurum.scenarios.models import IsoCode, Market  # one list of ISOs and markets
 
-PROJECT_DIR = Path(__file__).resolve().parents[3]
+PROJECT_DIR = project_root()  # the checkout: docs/ and the dbt project's seeds
 SCHEMA_PATH = PROJECT_DIR / "docs" / "ppa-contract.schema.json"
 PROFILES_SEED = PROJECT_DIR / "seeds" / "ppa" / "ppa_generation_profiles.csv"
 
@@ -51,17 +52,18 @@ ContractDate = Annotated[
 ]
 
 
-_Strict = VarModel  # strict, extra="forbid", frozen, finite numbers
+# Every model below is a VarModel: strict, extra="forbid", frozen, finite numbers. (Named
+# directly, not through an alias, which hides the models from the pydantic mypy plugin.)
 
 
-class FixedShape(_Strict):
+class FixedShape(VarModel):
     """A flat block: `mw` in every interval of the term."""
 
     kind: Literal["fixed"]
     mw: float = Field(gt=0, le=100_000, description="Block size, MW.")
 
 
-class UnitContingentShape(_Strict):
+class UnitContingentShape(VarModel):
     """As generated: capacity x the profile's capacity factor for the local month and hour."""
 
     kind: Literal["unit_contingent"]
@@ -72,18 +74,18 @@ class UnitContingentShape(_Strict):
     )
 
 
-class NoEscalation(_Strict):
+class NoEscalation(VarModel):
     kind: Literal["none"]
 
 
-class FixedEscalation(_Strict):
+class FixedEscalation(VarModel):
     """Strike x (1 + annual_pct/100)^(whole contract years completed)."""
 
     kind: Literal["fixed"]
     annual_pct: float = Field(ge=-10, le=25, description="Percent per contract year, 2.5 = 2.5 %.")
 
 
-class CpiEscalation(_Strict):
+class CpiEscalation(VarModel):
     """Strike x CPI(month - lag) / CPI(base_month - lag), monthly."""
 
     kind: Literal["cpi"]
@@ -98,13 +100,13 @@ class CpiEscalation(_Strict):
     )
 
 
-class Curtailment(_Strict):
+class Curtailment(VarModel):
     """Volume is zero in an interval whose settlement-point price is below this price."""
 
     below_price_usd_per_mwh: float = Field(ge=-10_000, le=10_000)
 
 
-class Term(_Strict):
+class Term(VarModel):
     """Delivery term in local dates of the node's time zone, both ends inclusive."""
 
     start: ContractDate
@@ -115,7 +117,7 @@ class Term(_Strict):
     )
 
 
-class Discount(_Strict):
+class Discount(VarModel):
     annual_rate: float = Field(
         gt=-0.5, lt=1, description="Annual discount rate as a fraction, 0.07 = 7 %."
     )
@@ -127,7 +129,7 @@ Shape = Annotated[FixedShape | UnitContingentShape, Field(discriminator="kind")]
 Escalation = Annotated[NoEscalation | FixedEscalation | CpiEscalation, Field(discriminator="kind")]
 
 
-class PpaContract(_Strict):
+class PpaContract(VarModel):
     """One power purchase agreement, valued from the buyer's side."""
 
     contract_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")

@@ -27,7 +27,9 @@ import csv
 import math
 from pathlib import Path
 
-SEED_PATH = Path(__file__).resolve().parents[3] / "seeds" / "ppa" / "ppa_generation_profiles.csv"
+from aurum.paths import project_root
+
+SEED_PATH = project_root() / "seeds" / "ppa" / "ppa_generation_profiles.csv"  # dbt seed
 
 # Month -> published national capacity factor (fraction), see the module docstring.
 SOLAR_MONTHLY_CF = {

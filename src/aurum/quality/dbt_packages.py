@@ -29,6 +29,7 @@ import tempfile
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from packaging.specifiers import SpecifierSet
@@ -225,7 +226,7 @@ def install(
     else:
         reason = "no dbt hub, no mirror (set AURUM_DBT_PACKAGES_MIRROR)"
         write_placeholders(packages, install_dir, reason)
-        state = {"elementary": "off", "source": "none", "detail": reason}
+        state: dict[str, Any] = {"elementary": "off", "source": "none", "detail": reason}
         (install_dir / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n")
         return state  # no "packages" key: the next install tries again
     check_dependencies(packages, install_dir)

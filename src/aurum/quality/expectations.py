@@ -33,6 +33,7 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -403,9 +404,9 @@ def run(database: Path, manifest: Path, work_dir: Path, docs_dir: Path) -> dict:
     return summarise(result)
 
 
-def summarise(result) -> dict:
+def summarise(result: Any) -> dict[str, Any]:
     """{dataset: {expectation: {success, unexpected_count, rows}}} and totals."""
-    out = {"success": bool(result.success), "datasets": {}}
+    out: dict[str, Any] = {"success": bool(result.success), "datasets": {}}
     for validation in result.run_results.values():
         name = validation.suite_name.removeprefix(f"{SUITE_PREFIX}.")
         checks = []

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -33,7 +32,7 @@ import duckdb
 from aurum.dbt_runner import PROJECT_DIR, release_duckdb, run_dbt
 from aurum.quality import report_assets
 from aurum.quality.dbt_packages import elementary_switch
-from aurum.settings import Settings
+from aurum.settings import Settings, child_environment
 
 REPORTS_VENV = PROJECT_DIR / ".cache" / "reports-venv"
 EDR_PACKAGES = PROJECT_DIR / ".cache" / "edr-dbt-packages"
@@ -67,7 +66,7 @@ def _run(command: list[str], env: dict[str, str], what: str, log: Path) -> None:
 
 def _reports_env(database: Path) -> dict[str, str]:
     return {
-        **os.environ,
+        **child_environment(),
         "AURUM_DUCKDB_PATH": str(database.resolve()),
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "PYTHONPATH": str(PROJECT_DIR / "src"),

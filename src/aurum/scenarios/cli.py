@@ -13,10 +13,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from aurum.paths import project_root
 from aurum.scenarios.models import ScenarioError, json_schema, parse_scenario
 from aurum.scenarios.vars import ID_PATTERN, vars_json
 
-SCHEMA_PATH = Path(__file__).resolve().parents[3] / "docs" / "scenario-assumptions.schema.json"
+# `schema --write` updates the checkout's copy (validation itself needs no file).
+SCHEMA_PATH = project_root() / "docs" / "scenario-assumptions.schema.json"
 
 
 def schema_text() -> str:

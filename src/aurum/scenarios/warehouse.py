@@ -27,7 +27,7 @@ MARKET_SCHEMA = "market"
 def warehouse_identity(settings: Settings) -> str:
     if settings.dbt_target == "duckdb":
         return f"duckdb:{Path(settings.duckdb_path).resolve()}"
-    target = TrinoTarget.from_env()
+    target = TrinoTarget.from_settings(settings.trino)
     return f"trino:{target.host}:{target.port}/{target.catalog}"
 
 
@@ -77,7 +77,7 @@ def query(settings: Settings, sql: str, params: Sequence = ()) -> tuple[list[str
             names = [d[0] for d in cursor.description]
             rows = cursor.fetchall()
     else:
-        with TrinoTarget.from_env().connect() as conn:
+        with TrinoTarget.from_settings(settings.trino).connect() as conn:
             cursor = conn.cursor()
             cursor.execute(sql, list(params))
             rows = cursor.fetchall()

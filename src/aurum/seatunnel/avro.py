@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import io
-from typing import Any
+from typing import Any, cast
 
 import fastavro
 
@@ -71,7 +71,7 @@ def decode(schema: dict, payload: bytes) -> dict[str, Any]:
     record = fastavro.schemaless_reader(buffer, fastavro.parse_schema(schema), None)
     if buffer.tell() != len(payload):
         raise ValueError(f"{len(payload) - buffer.tell()} bytes left after the record")
-    return record
+    return cast(dict[str, Any], record)  # a record schema decodes to a dict
 
 
 def decode_landing(format_name: str, payload: bytes) -> dict[str, Any]:

@@ -33,15 +33,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SOURCES_DIR = Path(__file__).resolve().parents[1] / "sources"
-JOBS_DIR = Path(__file__).resolve().parent / "jobs"
+from aurum.paths import package_dir
+from aurum.settings import Settings
+
+# Package data (aurum.paths): the publishers' packages and this package's jobs/.
+SOURCES_DIR = package_dir("aurum.sources")
+JOBS_DIR = package_dir("aurum.seatunnel") / "jobs"
 TEMPLATE_SUFFIX = ".conf.tmpl"
 
 
@@ -59,13 +62,10 @@ _META_LINE = re.compile(r"^#\s*aurum\.([a-z_]+):\s*(.*\S)\s*$", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FILTERS = ("sql", "int")
 
-# Variables a caller need not pass: filled from these environment variables when declared.
-ENV_DEFAULTS = {
-    "kafka_bootstrap": "AURUM_KAFKA_BOOTSTRAP",
-    "pg_jdbc_url": "AURUM_PG_JDBC_URL",
-    "pg_user": "AURUM_PG_USER",
-    "pg_password": "AURUM_PG_PASSWORD",
-}
+# Variables a caller need not pass: filled from settings when a template declares them
+# (AURUM_KAFKA_BOOTSTRAP, AURUM_PG_JDBC_URL else derived from AURUM_PG_DSN, AURUM_PG_USER,
+# AURUM_PG_PASSWORD).
+SETTING_DEFAULTS = ("kafka_bootstrap", "pg_jdbc_url", "pg_user", "pg_password")
 
 
 class TemplateError(ValueError):
@@ -246,18 +246,28 @@ def render(template_name: str, variables: Mapping[str, object]) -> str:
     return render_template(load_template(template_name), variables)
 
 
-def env_defaults(template: Template, environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Values for declared variables that have an `AURUM_*` environment default."""
-    environ = os.environ if environ is None else environ
-    values = {
-        name: environ[env]
-        for name, env in ENV_DEFAULTS.items()
-        if name in template.variables and env in environ
+def setting_defaults(template: Template, settings: Settings) -> dict[str, str]:
+    """Values from settings for the declared variables of SETTING_DEFAULTS.
+
+    Only settings given explicitly (by their variable) count, not the built-in defaults:
+    a job may run on another host than this one, where 127.0.0.1 would be wrong, so a
+    template still reports kafka_bootstrap missing until someone says where Kafka is."""
+    given = settings.model_fields_set
+    password = settings.pg_password.get_secret_value() if settings.pg_password else None
+    jdbc = settings.pg_jdbc_url
+    if jdbc is None and "pg_dsn" in given:
+        jdbc = jdbc_url_from_dsn(settings.pg_dsn)
+    available = {
+        "kafka_bootstrap": settings.kafka_bootstrap if "kafka_bootstrap" in given else None,
+        "pg_jdbc_url": jdbc,
+        "pg_user": settings.pg_user,
+        "pg_password": password,
     }
-    derive_jdbc = "pg_jdbc_url" in template.variables and "pg_jdbc_url" not in values
-    if derive_jdbc and "AURUM_PG_DSN" in environ:
-        values["pg_jdbc_url"] = jdbc_url_from_dsn(environ["AURUM_PG_DSN"])
-    return values
+    return {
+        name: value
+        for name, value in available.items()
+        if name in template.variables and value is not None
+    }
 
 
 def jdbc_url_from_dsn(dsn: str) -> str:
@@ -300,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}: {', '.join(template.variables)}")
             return 0
         template = load_template(args.template)
-        values: dict[str, str] = env_defaults(template)
+        values: dict[str, str] = setting_defaults(template, Settings())
         if args.env_file:
             values |= _read_env_file(args.env_file)
         for item in args.var:

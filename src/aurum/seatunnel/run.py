@@ -23,10 +23,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from aurum.seatunnel.render import TemplateError, env_defaults, load_template, render_template
+from aurum.paths import require_checkout
+from aurum.seatunnel.render import (
+    TemplateError,
+    load_template,
+    render_template,
+    setting_defaults,
+)
+from aurum.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[3]
-SEATUNNEL_SH = ROOT / "scripts" / "services" / "seatunnel.sh"
+
+def seatunnel_sh() -> Path:
+    """The checkout's service script that installs and runs SeaTunnel."""
+    return require_checkout("SeaTunnel") / "scripts" / "services" / "seatunnel.sh"
+
+
 DEFAULT_TIMEOUT = 300.0
 TAIL_LINES = 60
 
@@ -50,9 +61,9 @@ class JobResult:
 
 def install(timeout: float = 600.0) -> Path:
     """Assemble SeaTunnel if it is not yet (idempotent); returns its home."""
-    subprocess.run([str(SEATUNNEL_SH), "install"], check=True, timeout=timeout)
+    subprocess.run([str(seatunnel_sh()), "install"], check=True, timeout=timeout)
     home = subprocess.run(
-        [str(SEATUNNEL_SH), "home"], check=True, capture_output=True, text=True
+        [str(seatunnel_sh()), "home"], check=True, capture_output=True, text=True
     ).stdout.strip()
     return Path(home)
 
@@ -76,7 +87,7 @@ def run_config(
     with log_path.open("wb") as log:
         # A session of its own, so a timeout kills the JVM and not just the shell.
         process = subprocess.Popen(
-            [str(SEATUNNEL_SH), "run", str(config_path), *extra_args],
+            [str(seatunnel_sh()), "run", str(config_path), *extra_args],
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -111,7 +122,8 @@ def run_job(
 ) -> JobResult:
     """Render `template_name` with `variables` (plus AURUM_* defaults) and run it."""
     template = load_template(template_name)
-    values: dict[str, object] = dict(env_defaults(template)) if use_env_defaults else {}
+    defaults = setting_defaults(template, Settings()) if use_env_defaults else {}
+    values: dict[str, object] = dict(defaults)
     values.update(variables)
     text = render_template(template, values)
     directory = Path(log_dir) if log_dir else Path(tempfile.mkdtemp(prefix="aurum-seatunnel-"))

@@ -15,16 +15,18 @@ name only breaks a tie between two claimants.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from aurum.paths import package_dir
 from aurum.sources import caiso, carbon, ecb, eia, ercot, fred, isone, miso, noaa, nyiso, pjm, spp
 from aurum.sources.core.catalog import Source, load_endpoints
 from aurum.sources.core.formats import SourceFormat
 from aurum.sources.core.signatures import Probe
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = package_dir("aurum.sources")  # package data (aurum.paths)
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,9 @@ class Ambiguous(DetectError):
     pass
 
 
-def claimants(data: bytes, name: str = "", formats=FORMATS) -> list[SourceFormat]:
+def claimants(
+    data: bytes, name: str = "", formats: Iterable[SourceFormat] = FORMATS
+) -> list[SourceFormat]:
     """Every format whose signature claims the bytes."""
     probe = Probe(data, name)
     if probe.kind == "empty":
@@ -124,7 +128,11 @@ def claimants(data: bytes, name: str = "", formats=FORMATS) -> list[SourceFormat
 
 
 def detect(
-    data: bytes, name: str = "", *, expected: SourceFormat | None = None, formats=FORMATS
+    data: bytes,
+    name: str = "",
+    *,
+    expected: SourceFormat | None = None,
+    formats: Iterable[SourceFormat] = FORMATS,
 ) -> SourceFormat:
     """The one format whose signature claims `data`, or Unclaimed / Ambiguous.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from typing import Annotated, Any
@@ -16,25 +15,16 @@ from aurum.api.problems import Problem, ProblemError, not_found, validation_erro
 from aurum.api.schemas import ValuationOut, ValuationRequest
 from aurum.api.valuation import ContractInvalid, ValuationBusy
 from aurum.dbt_runner import DbtFailed
-from aurum.ppa.contract import PROJECT_DIR, check_profile_exists, parse_contract
+from aurum.ppa.contract import check_profile_exists, parse_contract
 from aurum.scenarios import store
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/ppa", tags=["ppa"])
-EXAMPLE = json.loads(
-    (PROJECT_DIR / "examples" / "ppa" / "pjm_western_hub_solar_vppa.json").read_text()
-)
 BUSY_RETRY_AFTER_SECONDS = 5
 
 
-VALUATION_BODY = Body(
-    openapi_examples={
-        "pjm_solar_vppa": {
-            "summary": "100 MW solar VPPA at PJM AEP-Dayton",
-            "value": {"contract": EXAMPLE},
-        }
-    }
-)
+# Its OpenAPI example is added when the document is built (aurum.api.app.custom_openapi).
+VALUATION_BODY = Body()
 
 
 def _path(loc: tuple[Any, ...]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import uuid
 from dataclasses import asdict
@@ -25,14 +24,10 @@ from aurum.api.schemas import (
     ScenarioLinks,
     ScenarioOut,
 )
-from aurum.dbt_runner import PROJECT_DIR
 from aurum.scenarios import store
 from aurum.scenarios.models import Scenario, ScenarioError, parse_scenario
 
 router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"])
-EXAMPLE = json.loads(
-    (PROJECT_DIR / "examples" / "scenarios" / "demo_pjm_carbon_gas.json").read_text()
-)
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "Missing or invalid bearer token"},
     404: {"model": Problem, "description": "Not found (or another tenant's)"},
@@ -49,12 +44,8 @@ LocationIds = Annotated[
 ]
 
 
-SCENARIO_BODY = Body(
-    description="Scenario assumptions (schema ScenarioAssumptions).",
-    openapi_examples={
-        "pjm_carbon_and_gas": {"summary": "PJM: $40/t CO2, gas x1.25", "value": EXAMPLE}
-    },
-)
+# Its OpenAPI example is added when the document is built (aurum.api.app.custom_openapi).
+SCENARIO_BODY = Body(description="Scenario assumptions (schema ScenarioAssumptions).")
 
 
 def scenario_items(scenario: Scenario) -> int:

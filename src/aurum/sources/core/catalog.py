@@ -13,8 +13,9 @@ posts (`cadence`) and what interval the data has (`frequency`). Templates are
     {end_utc}    local midnight of `next_day`, as a UTC datetime
     {doc_id}     (archive sources, file_template only) the archive document id
 
-`AURUM_SOURCE_BASE_URL` replaces every Source's base URL with one URL (the local replay
-server in tests, a caching proxy elsewhere); see `base_url_overrides`.
+The setting `sources.base_url` (AURUM_SOURCE_BASE_URL) replaces every Source's base URL
+with one URL (the local replay server in tests, a caching proxy elsewhere): callers pass
+it as `url(day, base_url=…)`; a Source's API key likewise comes from settings.sources.
 
 Archive sources (`archive = true`, ERCOT's public-reports archive) are two-step:
 `url(day)` is the listing of documents posted that day, and `documents()` follows the
@@ -26,9 +27,8 @@ Endpoint notes, with where each URL shape was checked, are in docs/ingestion.md.
 from __future__ import annotations
 
 import json
-import os
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -36,9 +36,9 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
+from aurum.settings import SourceSettings
 from aurum.sources.core.vocabulary import CADENCES, FREQUENCIES
 
-BASE_URL_ENV = "AURUM_SOURCE_BASE_URL"
 # The data interval of a source: a series frequency or an LMP interval length.
 DATA_FREQUENCIES = (*FREQUENCIES, "5min", "15min", "hourly", "snapshot")
 
@@ -69,7 +69,8 @@ class Source:
     history:        whether `url(day)` serves past days (False: the current document
                     only, so a backfill cannot reach back)
     archive:        `url(day)` is an ERCOT archive listing (see `documents`)
-    api_key_env:    environment variable whose value is appended as `api_key=...`
+    api_key:        the field of settings.sources (aurum.settings.SourceSettings) whose
+                    value callers pass to `url()`, appended as `api_key=...`
     reference:      a reference feed (FX, CPI, fuel, weather, load), not LMP
     """
 
@@ -86,7 +87,7 @@ class Source:
     timezone: str = "UTC"
     history: bool = True
     archive: bool = False
-    api_key_env: str | None = None
+    api_key: str | None = None
     reference: bool = False
 
     def __post_init__(self) -> None:
@@ -97,6 +98,8 @@ class Source:
                 f"source {self.name}: frequency {self.frequency!r} not in {DATA_FREQUENCIES}"
             )
         ZoneInfo(self.timezone)  # an unknown zone fails here, not at the first fetch
+        if self.api_key is not None and self.api_key not in SourceSettings.model_fields:
+            raise ValueError(f"source {self.name}: api_key {self.api_key!r} is no setting")
 
     def _fields(self, day: date, **extra: object) -> dict[str, object]:
         zone = ZoneInfo(self.timezone)
@@ -109,10 +112,11 @@ class Source:
             **extra,
         }
 
-    def url(self, day: date, base_url: str | None = None) -> str:
+    def url(self, day: date, base_url: str | None = None, api_key: str | None = None) -> str:
+        """`api_key`: settings.sources.api_key(source.api_key), when the source has one."""
         base = (base_url or self.base_url).rstrip("/")
         url = base + self.path_template.format(**self._fields(day))
-        key = os.environ.get(self.api_key_env) if self.api_key_env else None
+        key = api_key if self.api_key else None
         if key:
             url += ("&" if "?" in url else "?") + "api_key=" + key
         return url
@@ -179,28 +183,14 @@ def archive_documents(
 
 
 def documents(
-    source: Source, day: date, fetcher: Fetcher, base_url: str | None = None
+    source: Source,
+    day: date,
+    fetcher: Fetcher,
+    base_url: str | None = None,
+    api_key: str | None = None,
 ) -> list[Document]:
     """What to fetch for `day`: one document, or every document an archive lists."""
     if not source.archive:
-        return [Document(source.url(day, base_url), source.source_file(day))]
-    listing = fetcher.fetch(source.url(day, base_url))
+        return [Document(source.url(day, base_url, api_key), source.source_file(day))]
+    listing = fetcher.fetch(source.url(day, base_url, api_key))
     return archive_documents(source, day, listing.content or b"{}", base_url)
-
-
-def base_url_overrides(
-    names: Iterable[str], environ: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    """{source name: base URL} from `AURUM_SOURCE_BASE_URL` (one URL for every source).
-
-    Empty when the variable is unset or blank. Used by tests to point every source at
-    the replay server; `url(day, base_url=overrides.get(name))` applies it.
-    """
-    environ = os.environ if environ is None else environ
-    base = environ.get(BASE_URL_ENV, "").strip()
-    if not base:
-        return {}
-    parsed = urlsplit(base)
-    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
-        raise ValueError(f"{BASE_URL_ENV}={base!r} is not an http(s) URL")
-    return dict.fromkeys(names, base.rstrip("/"))

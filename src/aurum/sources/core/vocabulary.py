@@ -14,9 +14,10 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
+from aurum.paths import package_dir
+
+VOCABULARY_FILE = package_dir("aurum.sources.core") / "vocabulary.toml"  # package data
 
 
 @dataclass(frozen=True)
