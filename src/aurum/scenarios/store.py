@@ -21,6 +21,7 @@ from psycopg.types.json import Jsonb
 from aurum.kafka.codec import SUBJECT_HEADER, encode
 from aurum.kafka.topics import SCENARIO_REQUEST_TOPIC
 from aurum.scenarios.models import Scenario, parse_scenario
+from aurum.scenarios.output_contract import RESULT_COLUMN_NAMES
 
 DRIVER_IDS = {"policy": 1, "load_growth": 2, "fuel_curve": 3, "fleet_change": 4}
 SCENARIO_REQUEST_SUBJECT = SCENARIO_REQUEST_TOPIC
@@ -375,12 +376,8 @@ def list_runs(
     return [RunRecord(**r) for r in rows], total
 
 
-OUTPUT_COLUMNS = (
-    "iso_code", "market", "location_id", "interval_start_utc", "interval_end_utc",
-    "interval_seconds", "zone", "hub", "base_lmp", "base_energy", "congestion", "loss",
-    "fuel_adjustment", "carbon_adjustment", "load_adjustment", "fleet_adjustment",
-    "adder_adjustment", "clamp_adjustment", "energy", "lmp", "marginal_technology", "currency",
-)  # fmt: skip
+# The run's result columns: scenario_output's dbt contract (aurum.scenarios.output_contract).
+OUTPUT_COLUMNS = RESULT_COLUMN_NAMES
 
 
 def result_page(
