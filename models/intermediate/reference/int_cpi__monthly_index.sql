@@ -14,7 +14,8 @@ ranked as (
             order by loaded_at desc, source_file desc
         ) as load_rank
     from {{ ref('stg_fred__observations') }}
-    where series_id = '{{ var("cpi_series_id", "CPIAUCSL") }}'
+    -- a var reaches SQL as an escaped literal, never pasted between quotes
+    where series_id = {{ aurum.sql_string_literal(var("cpi_series_id", "CPIAUCSL")) }}
 
 ),
 
