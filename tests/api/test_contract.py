@@ -85,8 +85,9 @@ def lineage_events(stack: LocalStack, run_id: str) -> list[str]:
     return [e["eventType"] for e in events if e["run"]["runId"] == run_id]
 
 
-def direct_build(source: Path, workdir: Path, dbt_vars: str) -> list[dict]:
-    """`dbt build --select scenario_output --vars …` by hand, on a copy of the same warehouse."""
+def direct_build(source: Path, workdir: Path, dbt_vars: str, run_id: str) -> list[dict]:
+    """`dbt build --select scenario_output --vars …` by hand, on a copy of the same
+    warehouse; the run's rows (scenario_output holds every run's)."""
     database = copy_warehouse(source, workdir)
     run_dbt(["build", "--select", "scenario_output", "--vars", dbt_vars],
             duckdb_path=database, target_path=workdir / "target")  # fmt: skip
@@ -94,6 +95,8 @@ def direct_build(source: Path, workdir: Path, dbt_vars: str) -> list[dict]:
     with duckdb.connect(str(database), read_only=True) as conn:
         cursor = conn.execute(
             f"select {', '.join(store.OUTPUT_COLUMNS)} from market.scenario_output"
+            " where run_id = ?",
+            [run_id],
         )
         return [dict(zip(store.OUTPUT_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
@@ -124,7 +127,7 @@ def test_create_run_poll_and_results_equal_a_direct_dbt_build(
     assert len(results) == DEMO_ROWS
 
     dbt_vars = vars_json(parse_scenario(DEMO), scenario["id"], accepted["id"])
-    expected = direct_build(demo_warehouse_path, tmp_path / "direct", dbt_vars)
+    expected = direct_build(demo_warehouse_path, tmp_path / "direct", dbt_vars, accepted["id"])
     assert len(expected) == DEMO_ROWS
     by_key = {_key(row): row for row in expected}
     for row in results:
