@@ -365,6 +365,10 @@ def test_a_failing_run_is_marked_failed_with_a_dead_letter(stack: LocalStack, pg
     assert done["status"] == "failed" and "drivers.1.fuel" in done["error"], done
     assert done["links"]["results"] is None
     assert client.get(f"/v1/scenarios/{sid}/runs/{rid}/results").status_code == 409
+    # FAIL is emitted after the status and the dead letter: wait for it a little.
+    deadline = time.monotonic() + 30
+    while lineage_events(stack, rid) != ["START", "FAIL"] and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert lineage_events(stack, rid) == ["START", "FAIL"]
 
     consumer = Consumer({"bootstrap.servers": stack.settings.kafka_bootstrap, "group.id": group,
