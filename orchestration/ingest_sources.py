@@ -63,7 +63,7 @@ def plan_window(source_name: str) -> dict:
 def ingest_window(source_name: str, plan: dict) -> list[dict]:
     """Each planned day through the ingestion pipeline, stopping at the first failure."""
     from aurum.db import connect
-    from aurum.ingest.http import HttpFetcher
+    from aurum.ingest.http import HttpFetcher, PostgresValidatorStore
     from aurum.ingest.pipeline import ingest_day
     from aurum.ingest.publish import stderr_progress
     from aurum.ingest.watermarks import get_watermark
@@ -80,7 +80,12 @@ def ingest_window(source_name: str, plan: dict) -> list[dict]:
     producer = ConfirmingProducer(settings.kafka_bootstrap, client_id=f"airflow-{source_name}")
     summary = []
     try:
-        with HttpFetcher() as fetcher, connect(settings.pg_dsn) as conn:
+        # Validators (ETag / Last-Modified) persist in PostgreSQL as for `aurum-ingest
+        # fetch`: a document that did not change answers 304 and is not published again.
+        with (
+            connect(settings.pg_dsn) as conn,
+            HttpFetcher(validators=PostgresValidatorStore(conn)) as fetcher,
+        ):
             current = get_watermark(conn, source_name, key)
             for day in days:
                 # Finished by an earlier try of this run: this run moved the watermark past it.

@@ -153,3 +153,16 @@ def test_without_conditional_no_validators_are_sent_or_stored(server, sleeps):
         http.fetch(url)
     assert validators.get(url) is None
     assert "If-None-Match" not in server.requests[-1].headers
+
+
+def test_validators_wait_for_remember_when_the_caller_asks(server, sleeps):
+    validators = InMemoryValidatorStore()
+    url = SOURCE.url(DAY, base_url=server.base_url)
+    with fetcher(sleeps, validators=validators) as http:
+        first = http.fetch(url, conditional=True, remember=False)
+        assert first.status == 200 and validators.get(url) is None
+        again = http.fetch(url, conditional=True, remember=False)
+        assert again.status == 200  # nothing stored, so nothing to be "not modified" against
+        http.remember(again)
+        assert validators.get(url) == (again.etag, again.last_modified)
+        assert http.fetch(url, conditional=True).status == 304

@@ -8,21 +8,19 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from aurum.dbt_runner import PROJECT_DIR
 from aurum.ingest.http import HttpFetcher
 from aurum.ingest.pipeline import ingest_day
-from aurum.kafka.codec import SUBJECT_HEADER, encode
-from aurum.kafka.dead_letters import DLQ_SUBJECT
+from aurum.ingest.publish import publish_unrecognised
 from aurum.kafka.producer import ConfirmingProducer
 from aurum.kafka.topics import DLQ_TOPIC
 from aurum.ops.clickhouse import apply_migrations, connect
 from aurum.ops.dlq_sink import DeadLetterSink
 from aurum.settings import Settings
-from aurum.sources import SOURCES
+from aurum.sources import SOURCES, DetectError, detect
 from kafka_helpers import bootstrap
 from replay.routes import SAMPLES
 from replay.server import ReplayServer
@@ -100,38 +98,26 @@ def publish_malformed_inputs(producer: ConfirmingProducer) -> list[Expected]:
                             (ercot, ercot_day)):  # fmt: skip
             ingest_day(source, day, fetcher=fetcher, producer=producer, base_url=server.base_url)
     return [
-        Expected("caiso_prc_lmp_dam", "decode", "FileRejected", 1),
-        Expected("pjm_da_hrl_lmps", "decode", "FileRejected", 1),
+        # A truncated zip and a renamed price column are no longer what their format
+        # promises: content detection refuses them before any decoding.
+        Expected("caiso_prc_lmp_dam", "detect", "Unclaimed", 1),
+        Expected("pjm_da_hrl_lmps", "detect", "Unclaimed", 1),
         Expected("nyiso_damlbmp_zone", "decode", "RowRejected", 3),
         Expected("ercot_api_np6_905_spp", "fetch", "FetchError", 1),
     ]
 
 
 def publish_unrecognised_file(producer: ConfirmingProducer, name: str) -> Expected:
-    """A file no format claims, as a `detect` dead letter (the stage content detection
-    adds, issue 11): written with the dead-letter schema directly, since today's
-    DeadLetter class does not know the stage yet. The sink must take any stage."""
-    record = {
-        "error_id": f"detect-{name}",
-        "source": "unclaimed_upload",
-        "source_format": None,
-        "stage": "detect",
-        "error_class": "UnrecognisedFile",
-        "error_message": f"{name}: no source format claims this file",
-        "payload": b"Date,Node,Price\n2025-05-01,X,12.5\n",
-        "payload_pointer": None,
-        "source_file": name,
-        "source_row": None,
-        "attempt": 1,
-        "run_id": None,
-        "occurred_at": datetime.now(UTC),
-    }
-    producer.produce(
-        DLQ_TOPIC, encode(DLQ_SUBJECT, record), key=record["error_id"],
-        headers={SUBJECT_HEADER: DLQ_SUBJECT},
-    )  # fmt: skip
-    producer.flush()
-    return Expected("unclaimed_upload", "detect", "UnrecognisedFile", 1)
+    """A file no format claims, through the real detection: one `detect` dead letter
+    whose source is the file's name (no catalog source promised it)."""
+    data = b"Date,Node,Price\n2025-05-01,X,12.5\n"
+    try:
+        detect(data, name)
+    except DetectError as error:
+        publish_unrecognised(producer, data, name, error)
+    else:
+        raise AssertionError(f"a format claims {data!r}")
+    return Expected(name, "detect", "Unclaimed", 1)
 
 
 def committed_offsets(group: str) -> list[TopicPartition]:

@@ -40,10 +40,10 @@ def test_each_malformed_input_shows_its_source_stage_error_class_and_count(
 def test_payloads_are_kept_readable_or_pointed_to(sunk, clickhouse, clickhouse_settings):
     database = clickhouse_settings.clickhouse_database
     latest = _latest(clickhouse, database)
-    truncated = latest[("caiso_prc_lmp_dam", "decode", "FileRejected")]
+    truncated = latest[("caiso_prc_lmp_dam", "detect", "Unclaimed")]
     assert "zip" in truncated[3].lower()
     assert truncated[4].startswith("<") and "binary> 50 4b 03 04" in truncated[4]  # PK\x03\x04
-    wrong_header = latest[("pjm_da_hrl_lmps", "decode", "FileRejected")]
+    wrong_header = latest[("pjm_da_hrl_lmps", "detect", "Unclaimed")]
     assert "lmp_total" in wrong_header[4]
     non_numeric = latest[("nyiso_damlbmp_zone", "decode", "RowRejected")]
     assert "abc" in non_numeric[3] and "abc" in non_numeric[4]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from aurum.sources.core.vocabulary import ISO_CODES
+
 pytestmark = pytest.mark.integration  # reads the demo build's manifest
 
 
@@ -54,13 +56,8 @@ def test_fct_lmp_has_volume_and_price_anomaly_tests(demo_manifest):
         name: n for name, n in tests.items() if n["test_metadata"].get("namespace") == "elementary"
     }
     assert all("elementary" in n["tags"] for n in elementary.values())
-    # Hourly volume for every ISO fct_lmp accepts.
-    accepted = next(
-        n["test_metadata"]["kwargs"]["values"]
-        for n in tests.values()
-        if n["test_metadata"].get("name") == "accepted_values"
-        and n["test_metadata"]["kwargs"].get("column_name") == "iso_code"
-    )
+    # Hourly volume for every ISO fct_lmp accepts (its accepted_values read the vocabulary).
+    accepted = ISO_CODES
     volume = {
         n["test_metadata"]["kwargs"]["where_expression"]
         for n in elementary.values()

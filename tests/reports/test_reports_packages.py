@@ -119,7 +119,9 @@ def test_dbt_runs_with_elementary_off_when_no_package_can_be_installed(tmp_path,
     project.mkdir()
     for name in ("dbt_project.yml", "profiles.yml", "packages.yml"):
         shutil.copyfile(PROJECT_DIR / name, project / name)
-    for name in ("models", "macros", "seeds", "snapshots", "analyses", "tests/dbt"):
+    config = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    folders = {path for key, paths in config.items() if key.endswith("-paths") for path in paths}
+    for name in sorted(folders):  # models, macros, … and the docs in the sources' packages
         shutil.copytree(PROJECT_DIR / name, project / name)
     monkeypatch.setattr(pk, "default_mirror", lambda settings, project_dir: None)
     assert pk.install(Settings(), project_dir=project, use_hub=False)["elementary"] == "off"

@@ -7,7 +7,9 @@
 
 `fetch` runs fetch → decode → validate → Avro → produce → watermark for each day,
 oldest first, and stops at the first failed day (exit 1) so the watermark never
-passes it. Connection settings come from AURUM_KAFKA_BOOTSTRAP, AURUM_PG_DSN and
+passes it. Conditional requests carry over between runs: the validators are kept in
+PostgreSQL (`ingest.http_validators`), so an unchanged document answers 304 and the
+day is reported `not_modified`. Connection settings come from AURUM_KAFKA_BOOTSTRAP, AURUM_PG_DSN and
 AURUM_SOURCE_BASE_URL.
 """
 
@@ -41,7 +43,7 @@ def cmd_topics(settings: Settings, args) -> int:
 def cmd_fetch(settings: Settings, args) -> int:
     from aurum.db import connect
     from aurum.db.migrations import apply_migrations
-    from aurum.ingest.http import HttpFetcher
+    from aurum.ingest.http import HttpFetcher, PostgresValidatorStore
     from aurum.ingest.pipeline import ingest_days
     from aurum.ingest.publish import stderr_progress
     from aurum.kafka.producer import ConfirmingProducer
@@ -57,9 +59,13 @@ def cmd_fetch(settings: Settings, args) -> int:
     source = SOURCES[args.source]
     apply_migrations(settings.pg_dsn)
     producer = ConfirmingProducer(settings.kafka_bootstrap)
-    fetcher = HttpFetcher()
     base_url = args.base_url or settings.source_base_url
-    with connect(settings.pg_dsn) as conn:
+    # The validators (ETag / Last-Modified) of earlier runs live in PostgreSQL beside the
+    # watermarks, so a source that did not change answers 304 and is not published again.
+    with (
+        connect(settings.pg_dsn) as conn,
+        HttpFetcher(validators=PostgresValidatorStore(conn)) as fetcher,
+    ):
         results = ingest_days(
             source,
             _days(args.date, args.to),

@@ -167,7 +167,10 @@ class HttpFetcher:
             headers["If-Modified-Since"] = last_modified
         return headers
 
-    def fetch(self, url: str, *, conditional: bool = False) -> FetchResult:
+    def fetch(self, url: str, *, conditional: bool = False, remember: bool = True) -> FetchResult:
+        """GET `url`. With `conditional`, send the stored validators and (unless
+        `remember=False`, for a caller that stores them itself once the content is safely
+        used, see `remember`) store the new ones of a 200."""
         headers = self._conditional_headers(url) if conditional else {}
         started = time.monotonic()
         attempts = 0
@@ -186,7 +189,10 @@ class HttpFetcher:
             else:
                 status = response.status_code
                 if status == 200:
-                    return self._success(url, response, attempts, started, store=conditional)
+                    result = self._success(url, response, attempts, started)
+                    if conditional and remember:
+                        self.remember(result)
+                    return result
                 if status == 304 and headers:
                     return FetchResult(
                         url=url,
@@ -208,13 +214,20 @@ class HttpFetcher:
                 delay = min(retry_after, self.max_backoff_seconds)
             self._sleep(delay)
 
+    def remember(self, result: FetchResult) -> None:
+        """Store a 200's ETag / Last-Modified, so the next conditional fetch of its URL can
+        be answered 304. The ingest pipeline calls this only after the content's rows
+        were all delivered: validators stored earlier would make a failed day look
+        "not modified" on the next run, and it would never be published."""
+        validators = result.etag or result.last_modified
+        if self.validators is not None and result.status == 200 and validators:
+            self.validators.put(result.url, result.etag, result.last_modified)
+
     def _success(
-        self, url: str, response: httpx.Response, attempts: int, started: float, *, store: bool
+        self, url: str, response: httpx.Response, attempts: int, started: float
     ) -> FetchResult:
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
-        if store and self.validators is not None and (etag or last_modified):
-            self.validators.put(url, etag, last_modified)
         return FetchResult(
             url=url,
             status=200,

@@ -3,7 +3,10 @@ produce, confirm) → advance the watermark.
 
 A failed fetch becomes a dead letter too. The watermark moves only when the day's
 rows were all delivered and the file itself was readable; a failed day leaves it
-where it was.
+where it was. For sources that ask for conditional requests, a document's ETag /
+Last-Modified are stored (in the fetcher's validator store: PostgreSQL for
+`aurum-ingest fetch`) only once its rows were delivered, so the next run's 304 never
+hides a document that was not published.
 """
 
 from __future__ import annotations
@@ -80,7 +83,8 @@ def ingest_day(
     modified = 0
     for document in to_fetch:
         try:
-            fetched = fetcher.fetch(document.url, conditional=source.conditional)
+            # Validators are stored below, once this document's rows are delivered.
+            fetched = fetcher.fetch(document.url, conditional=source.conditional, remember=False)
         except FetchError as exc:
             _fetch_failed(producer, source, document.url, document.source_file, exc)
             result.status, result.attempts = "fetch_failed", result.attempts + exc.attempts
@@ -101,6 +105,8 @@ def ingest_day(
         if report.file_rejected:
             result.status = "file_rejected"
             return result
+        if source.conditional:
+            fetcher.remember(fetched)  # delivered (publish_file flushed): 304 from now on
 
     result.ok = True
     result.status = "published" if modified or not to_fetch else "not_modified"

@@ -112,10 +112,6 @@ def parsed_schema(subject: str) -> dict[str, Any]:
     return fastavro.parse_schema(read_schema_file(schema_path(subject)))
 
 
-def current_subjects() -> list[str]:
-    return sorted(p.stem for p in SCHEMA_DIR.glob("*.avsc"))
-
-
 def write_landing_schemas() -> list[Path]:
     from aurum.sources import FORMATS
 

@@ -113,6 +113,10 @@ class SourceFormat:
                  dbt still derives markets, ids and times from the columns.
     accepted:    column -> the values a dbt accepted_values test allows: a vocabulary
                  name (aurum.sources.core.vocabulary) or a tuple of literals
+    decode_batch: optional columnar decoder for the fast publish path: bytes + source
+                 name -> an Arrow table of exactly the records `decode` yields (plus
+                 `_row`, `_item`), or None for any file it does not read cleanly (the
+                 row decoder then decides). aurum.ingest.batches describes the table.
     """
 
     name: str
@@ -124,6 +128,9 @@ class SourceFormat:
     dbt: DbtSource
     name_hint: str | None = None
     aliases: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    decode_batch: Callable[[bytes, str], Any] | None = field(
+        default=None, hash=False, compare=False
+    )
     accepted: Mapping[str, str | tuple] = field(default_factory=dict, hash=False, compare=False)
     column_docs: Mapping[str, str] = field(
         default_factory=dict, init=False, hash=False, compare=False

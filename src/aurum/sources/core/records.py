@@ -17,7 +17,7 @@ import csv
 import io
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -68,7 +68,8 @@ def number_items(decoded: Iterable[Decoded]) -> Iterator[Decoded]:
         if isinstance(entry, Record):
             item = item + 1 if entry.row_number == row else 0
             row = entry.row_number
-            entry = replace(entry, item=item)
+            if entry.item != item:  # a new Record only when it changes (replace() is slow)
+                entry = Record(entry.row_number, entry.values, item)
         yield entry
 
 
@@ -162,15 +163,6 @@ def csv_records(text: str) -> Iterator[tuple[int, list[str] | RowError]]:
             continue
         line = reader.line_num + 1
         yield start, fields
-
-
-def csv_rows(text: str) -> Iterator[list[str]]:
-    """CSV records as field lists; unreadable records raise RowError (callers that can
-    skip one record use `csv_records`)."""
-    for _, fields in csv_records(text):
-        if isinstance(fields, RowError):
-            raise fields
-        yield fields
 
 
 def is_blank(fields: Sequence[str]) -> bool:

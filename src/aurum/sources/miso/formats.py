@@ -24,10 +24,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from aurum.sources.core.documents import load_json
 from aurum.sources.core.formats import DbtSource, SourceFormat, lmp_aliases
 from aurum.sources.core.records import (
+    MISSING_TOKENS,
     PREVIEW_CHARS,
     Decoded,
     Record,
@@ -41,6 +43,9 @@ from aurum.sources.core.records import (
     payload_of,
 )
 from aurum.sources.core.signatures import CsvHeader, JsonShape
+
+if TYPE_CHECKING:  # imported when a file is read: most users of aurum.sources never need it
+    import pyarrow as pa
 
 REPORT_PATTERN = r"(da_(?:ex(?:post|ante)_)?lmp|rt_lmp_(?:final|prelim))"
 REPORT_HEADER = ["Node", "Type", "Value", *(f"HE {hour}" for hour in range(1, 25))]
@@ -173,6 +178,111 @@ def decode_report(data: bytes, source_name: str) -> Iterator[Decoded]:
             )
 
 
+# What the columnar reader accepts in the data lines: printable ASCII, no quotes (so
+# splitting on commas is what the csv module does) and no '$' (parse_number strips it).
+_PLAIN_DATA = re.compile(rb'[^\x20-\x7e\n]|["$]|\n\n')
+_SIMPLE_NUMBER = r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+
+
+def decode_report_batch(data: bytes, source_name: str) -> pa.Table | None:
+    """The fast path's reader of a clean market report: the same records as
+    `decode_report`, as one Arrow table, or None for any file that is not plainly
+    clean (quotes, blank or short lines, CR line ends, '$', a bad value); the row
+    decoder then reads it and says what is wrong."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+        return None
+    body = data.lstrip(b"\n")
+    head_end = 0
+    for _ in range(PREAMBLE_LINES + 1):
+        head_end = body.find(b"\n", head_end) + 1
+        if head_end == 0:
+            return None
+    head, rows = body[:head_end], body[head_end:]
+    if not rows or b'"' in head or _PLAIN_DATA.search(rows):
+        return None
+    try:
+        lines = [line.split(",") for line in head.decode("ascii").split("\n")[:-1]]
+    except UnicodeDecodeError:
+        return None
+    try:
+        title, operating_date = _report_preamble(lines[:PREAMBLE_LINES])
+        kind = report_kind(title, source_name)
+    except RowError:
+        return None
+    if [h.strip() for h in lines[PREAMBLE_LINES]] != REPORT_HEADER:
+        return None
+    names = [f"c{i}" for i in range(len(REPORT_HEADER))]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(rows),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None  # a line of another width: the row decoder names it
+    if table.num_rows != rows.count(b"\n") + (not rows.endswith(b"\n")):
+        return None
+    table = table.combine_chunks()
+    node = pc.ascii_trim_whitespace(table.column("c0"))
+    node_type = pc.ascii_trim_whitespace(table.column("c1"))
+    value_kind = pc.ascii_upper(pc.ascii_trim_whitespace(table.column("c2")))
+    if not pc.all(pc.greater(pc.binary_length(node), 0), min_count=0).as_py():
+        return None
+    if not pc.all(pc.is_in(value_kind, pa.array(sorted(REPORT_VALUE_KINDS))), min_count=0).as_py():
+        return None
+    hours = len(REPORT_HEADER) - 3
+    prices = np.empty((table.num_rows, hours))
+    for hour in range(hours):
+        text = pc.ascii_trim_whitespace(table.column(f"c{hour + 3}"))
+        missing = pc.is_in(text, pa.array(sorted(MISSING_TOKENS)))
+        present = pc.filter(text, pc.invert(missing))
+        if not pc.all(pc.match_substring_regex(present, _SIMPLE_NUMBER), min_count=0).as_py():
+            return None
+        numbers = pc.if_else(missing, None, text).cast(pa.float64())
+        prices[:, hour] = numbers.to_numpy(zero_copy_only=False)
+    if not np.isfinite(prices[~np.isnan(prices)]).all():
+        return None
+    count = table.num_rows * hours
+    repeat = np.repeat(np.arange(table.num_rows, dtype=np.int32), hours)
+    flat = prices.ravel()
+    line_numbers = np.arange(table.num_rows, dtype=np.int64) + PREAMBLE_LINES + 2
+
+    def repeated(texts: pa.Array) -> pa.DictionaryArray:
+        """Each report row's text 24 times, as a dictionary (texts repeat; Avro encodes
+        each distinct one once)."""
+        encoded = pc.dictionary_encode(texts).combine_chunks()
+        return pa.DictionaryArray.from_arrays(
+            encoded.indices.take(pa.array(repeat)), encoded.dictionary
+        )
+
+    def constant(text: str) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(np.zeros(count, dtype=np.int32), pa.array([text]))
+
+    columns = {
+        "report_kind": constant(kind),
+        "report_title": constant(title),
+        "operating_date": pa.repeat(pa.scalar(operating_date, pa.date32()), count),
+        "node": repeated(node),
+        "node_type": repeated(
+            pc.if_else(pc.equal(pc.binary_length(node_type), 0), None, node_type)
+        ),
+        "value_kind": repeated(value_kind),
+        "hour_ending": pa.array(np.tile(np.arange(1, hours + 1, dtype=np.int32), table.num_rows)),
+        "price": pa.array(flat, mask=np.isnan(flat)),
+        "_row": pa.array(np.repeat(line_numbers, hours)),
+        "_item": pa.array(np.tile(np.arange(hours, dtype=np.int32), table.num_rows)),
+    }
+    return pa.table(columns)
+
+
 def decode_api_fivemin(data: bytes, source_name: str) -> Iterator[Decoded]:
     try:
         document = load_json(data)
@@ -238,6 +348,7 @@ REPORT_LMP = SourceFormat(
     # The header follows a title, a date and a note (the blank line is not counted).
     signature=CsvHeader(REPORT_HEADER, within=4),
     decode=decode_report,
+    decode_batch=decode_report_batch,
     dbt=DbtSource("landing_miso", ("stg_miso__lmp",)),
     accepted={
         "report_kind": (
