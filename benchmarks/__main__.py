@@ -10,6 +10,7 @@ from benchmarks import (
     incremental_lmp,
     ingest_throughput,
     lmp_normalisation,
+    result_copy,
     scenario_output,
     scenario_run_latency,
     tenant_soak,
@@ -24,6 +25,7 @@ BENCHMARKS = {
     "scenario_run_latency": scenario_run_latency.main,
     "airflow_ingestion": airflow_ingestion.main,
     "tenant_soak": tenant_soak.main,
+    "result_copy": result_copy.main,
 }
 
 

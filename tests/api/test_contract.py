@@ -85,8 +85,9 @@ def lineage_events(stack: LocalStack, run_id: str) -> list[str]:
     return [e["eventType"] for e in events if e["run"]["runId"] == run_id]
 
 
-def direct_build(source: Path, workdir: Path, dbt_vars: str) -> list[dict]:
-    """`dbt build --select scenario_output --vars …` by hand, on a copy of the same warehouse."""
+def direct_build(source: Path, workdir: Path, dbt_vars: str, run_id: str) -> list[dict]:
+    """`dbt build --select scenario_output --vars …` by hand, on a copy of the same
+    warehouse; the run's rows (scenario_output holds every run's)."""
     database = copy_warehouse(source, workdir)
     run_dbt(["build", "--select", "scenario_output", "--vars", dbt_vars],
             duckdb_path=database, target_path=workdir / "target")  # fmt: skip
@@ -94,6 +95,8 @@ def direct_build(source: Path, workdir: Path, dbt_vars: str) -> list[dict]:
     with duckdb.connect(str(database), read_only=True) as conn:
         cursor = conn.execute(
             f"select {', '.join(store.OUTPUT_COLUMNS)} from market.scenario_output"
+            " where run_id = ?",
+            [run_id],
         )
         return [dict(zip(store.OUTPUT_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
@@ -124,7 +127,7 @@ def test_create_run_poll_and_results_equal_a_direct_dbt_build(
     assert len(results) == DEMO_ROWS
 
     dbt_vars = vars_json(parse_scenario(DEMO), scenario["id"], accepted["id"])
-    expected = direct_build(demo_warehouse_path, tmp_path / "direct", dbt_vars)
+    expected = direct_build(demo_warehouse_path, tmp_path / "direct", dbt_vars, accepted["id"])
     assert len(expected) == DEMO_ROWS
     by_key = {_key(row): row for row in expected}
     for row in results:
@@ -362,6 +365,10 @@ def test_a_failing_run_is_marked_failed_with_a_dead_letter(stack: LocalStack, pg
     assert done["status"] == "failed" and "drivers.1.fuel" in done["error"], done
     assert done["links"]["results"] is None
     assert client.get(f"/v1/scenarios/{sid}/runs/{rid}/results").status_code == 409
+    # FAIL is emitted after the status and the dead letter: wait for it a little.
+    deadline = time.monotonic() + 30
+    while lineage_events(stack, rid) != ["START", "FAIL"] and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert lineage_events(stack, rid) == ["START", "FAIL"]
 
     consumer = Consumer({"bootstrap.servers": stack.settings.kafka_bootstrap, "group.id": group,

@@ -36,6 +36,7 @@ def test_no_drivers_reproduces_the_base_prices_exactly(build_scenario):
             from market.scenario_output as s
             inner join market.fct_lmp as f
                 using (iso_code, market, location_id, interval_start_utc)
+            where s.run_id is null
             """
         ).fetchall()
     assert len(rows) == fct_rows > 40_000
@@ -79,13 +80,13 @@ def test_carbon_only_decomposes_row_by_row_and_matches_hand_checked_rows(build_s
     with duckdb.connect(str(database)) as conn:
         rows = conn.execute(
             f"select scenario_id, run_id, base_lmp, {', '.join(ADJUSTMENTS)}, lmp, energy,"
-            " base_energy, congestion, loss from market.scenario_output"
+            " base_energy, congestion, loss from market.scenario_output where run_id = 'test-run'"
         ).fetchall()
         nyiso = conn.execute(
             """
             select base_lmp, base_energy, carbon_adjustment, lmp, energy, marginal_technology
             from market.scenario_output
-            where iso_code = 'NYISO' and market = 'day_ahead_hourly'
+            where run_id = 'test-run' and iso_code = 'NYISO' and market = 'day_ahead_hourly'
                 and location_id = '61752' and interval_start_utc = ?
             """,
             [datetime(2022, 7, 18, 20)],
@@ -94,7 +95,7 @@ def test_carbon_only_decomposes_row_by_row_and_matches_hand_checked_rows(build_s
             """
             select base_energy, carbon_adjustment, lmp, marginal_technology
             from market.scenario_output
-            where iso_code = 'PJM' and market = 'day_ahead_hourly'
+            where run_id = 'test-run' and iso_code = 'PJM' and market = 'day_ahead_hourly'
                 and location_id = '51217' and interval_start_utc = ?
             """,
             [datetime(2025, 5, 1, 4)],
@@ -168,6 +169,44 @@ def test_selecting_only_scenario_output_applies_the_vars(build_scenario, scenari
     with duckdb.connect(str(database)) as conn:
         ids, rows, carbon = conn.execute(
             "select list(distinct scenario_id), count(*), min(carbon_adjustment)"
-            " from market.scenario_output"
+            " from market.scenario_output where run_id is null"
         ).fetchone()
     assert ids == ["demo"] and rows > 2000 and carbon > 0
+
+
+def _runs(database: Path) -> dict:
+    with duckdb.connect(str(database)) as conn:
+        return dict(
+            conn.execute(
+                "select run_id, (count(*), list(distinct scenario_id), sum(carbon_adjustment))"
+                " from market.scenario_output where run_id like 'own-%' group by run_id"
+            ).fetchall()
+        )
+
+
+def test_two_runs_each_keep_exactly_their_own_rows(build_scenario):
+    """scenario_output holds every run's rows by run id: a build replaces its own run's
+    rows only, so run B does not clobber run A, and rebuilding A with different
+    assumptions replaces A's rows (none left over) and leaves B's as they were."""
+    carbon = CARBON_ONLY["carbon"]
+    run_a = {"scenario_id": "a", "run_id": "own-a", "iso_codes": ["PJM"], "carbon": carbon}
+    run_b = {"scenario_id": "b", "run_id": "own-b", "iso_codes": ["NYISO"]}
+    database = build_scenario(run_a)
+    build_scenario(run_b)
+    runs = _runs(database)
+    (rows_a, ids_a, carbon_a), (rows_b, ids_b, carbon_b) = runs["own-a"], runs["own-b"]
+    assert ids_a == ["a"] and ids_b == ["b"] and rows_a > 1000 and rows_b > 1000
+    assert carbon_a > 0 and carbon_b == 0
+    with duckdb.connect(str(database)) as conn:
+        isos = dict(conn.execute(
+            "select run_id, list(distinct iso_code) from market.scenario_output"
+            " where run_id like 'own-%' group by run_id"
+        ).fetchall())  # fmt: skip
+    assert isos == {"own-a": ["PJM"], "own-b": ["NYISO"]}
+
+    # Rebuilding run A with fewer rows (one market) replaces A's rows, B's stay.
+    build_scenario({**run_a, "markets": ["day_ahead_hourly"], "carbon": []})
+    after = _runs(database)
+    assert after["own-b"] == runs["own-b"]
+    rows_a2, ids_a2, carbon_a2 = after["own-a"]
+    assert ids_a2 == ["a"] and 0 < rows_a2 < rows_a and carbon_a2 == 0

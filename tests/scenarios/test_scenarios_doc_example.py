@@ -36,6 +36,7 @@ def test_worked_example_matches_the_built_tables(build_scenario):
         from {{ ref('scenario_output') }} as s
         inner join {{ ref('int_scenario__base_prices') }} as b
             using (iso_code, market, location_id, interval_start_utc)
+        where {{ aurum.run_key_predicate('s.run_id') }}  -- this var's run: the table holds every run's
     """
     result = run_dbt(
         ["show", "--inline", sql, "--vars", json.dumps({"scenario": scenario}), "--limit", "1000"],

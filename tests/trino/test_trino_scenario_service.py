@@ -72,7 +72,9 @@ def _execute(settings: Settings, tenant: str) -> list[tuple]:
             (tenant, run.id),
         ).fetchall()
     assert len(rows) == stored.result_rows
-    return sorted(rows, key=lambda r: (r[0], r[1], r[2], r[3]))
+    key = [store.OUTPUT_COLUMNS.index(c)
+           for c in ("iso_code", "market", "location_id", "interval_start_utc")]  # fmt: skip
+    return sorted(rows, key=lambda r: tuple(r[i] for i in key))
 
 
 def _same(a: object, b: object) -> bool:

@@ -23,6 +23,8 @@ select
 from prices
 where
     {{ aurum.ppa_is_set() }}
+    -- scenario_output holds every run's rows: this build's run only.
+    and {{ aurum.run_key_predicate() }}
     and iso_code = {{ aurum.ppa('iso_code') }}
     and market = {{ aurum.ppa('market') }}
     and location_id in ({{ aurum.ppa('node_location_id') }}, coalesce({{ aurum.ppa('hub_location_id') }}, {{ aurum.ppa('node_location_id') }}))

@@ -1,9 +1,11 @@
+{{ aurum.per_run_config() }}
 {#- Annual PPA cashflows (local calendar year), summed from ppa_cashflows_monthly. -#}
 with
 
 monthly as (
 
     select * from {{ ref('ppa_cashflows_monthly') }}
+    where {{ aurum.run_key_predicate() }}
 
 ),
 
@@ -35,6 +37,7 @@ annual as (
 )
 
 select
+    {{ aurum.run_id_column() }},
     contract_id,
     scenario_id,
     local_year,

@@ -1,3 +1,4 @@
+{{ aurum.per_run_config() }}
 {#- Monthly PPA cashflows (local calendar month of the node), summed from ppa_valuation,
     with capture price, time-weighted price and the month's present value. The month's
     settlement is taken as paid on the first day of the next month. -#}
@@ -6,6 +7,7 @@ with
 valuation as (
 
     select * from {{ ref('ppa_valuation') }}
+    where {{ aurum.run_key_predicate() }}
 
 ),
 
@@ -70,6 +72,7 @@ timed as (
 )
 
 select
+    {{ aurum.run_id_column() }},
     contract_id,
     scenario_id,
     local_month,

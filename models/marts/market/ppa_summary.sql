@@ -1,3 +1,4 @@
+{{ aurum.per_run_config() }}
 {#- One row per (contract, scenario): totals, NPV, capture price and capture rate over
     every priced interval of the term (coverage in first/last month and hours). -#}
 with
@@ -5,6 +6,7 @@ with
 monthly as (
 
     select * from {{ ref('ppa_cashflows_monthly') }}
+    where {{ aurum.run_key_predicate() }}
 
 ),
 
@@ -36,6 +38,7 @@ totals as (
 )
 
 select
+    {{ aurum.run_id_column() }},
     contract_id,
     scenario_id,
     {{ aurum.ppa('discount_basis') }} as discount_basis,

@@ -1,3 +1,4 @@
+{{ aurum.per_run_config() }}
 {#- PPA settlement per interval for the contract in var `ppa` (read through
     macros/ppa_vars.sql), from the buyer's side: settlement_usd > 0 means the seller
     pays the buyer. Formulas and symbols: docs/ppa.md. Empty without the var. -#}
@@ -114,6 +115,7 @@ final as (
 )
 
 select
+    {{ aurum.run_id_column() }},
     {{ aurum.ppa('contract_id') }} as contract_id,
     cast(scenario_id as varchar) as scenario_id,
     {{ aurum.ppa('settlement') }} as settlement,

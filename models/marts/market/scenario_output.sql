@@ -1,3 +1,4 @@
+{{ aurum.per_run_config() }}
 {#- Scenario prices: base prices plus one column per driver, clamped to the market's
     floor and cap. lmp is computed as exactly
     base_lmp + fuel + carbon + load + fleet + adder + clamp (in that order), so the

@@ -14,6 +14,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aurum.scenarios.output_contract import result_row_model
+
 T = TypeVar("T")
 # PostgreSQL's integer: a larger version number could only be an error (500 before).
 MAX_VERSION = 2_147_483_647
@@ -84,29 +86,8 @@ class RunOut(BaseModel):
     links: RunLinks
 
 
-class ResultRow(BaseModel):
-    iso_code: str
-    market: str
-    location_id: str
-    interval_start_utc: datetime
-    interval_end_utc: datetime
-    interval_seconds: int
-    zone: str | None
-    hub: str | None
-    base_lmp: float
-    base_energy: float | None = Field(description="Null where the ISO publishes no components.")
-    congestion: float | None
-    loss: float | None
-    fuel_adjustment: float
-    carbon_adjustment: float
-    load_adjustment: float
-    fleet_adjustment: float
-    adder_adjustment: float
-    clamp_adjustment: float
-    energy: float | None = Field(description="Null where base_energy is null.")
-    lmp: float
-    marginal_technology: str | None
-    currency: str
+# One field per column of scenario_output's dbt contract (aurum.scenarios.output_contract).
+ResultRow = result_row_model()
 
 
 class ValuationRequest(_StrictBody):

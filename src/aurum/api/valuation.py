@@ -1,5 +1,6 @@
 """PPA valuation on demand: dbt builds scenario_output and the PPA marts with the request's
-vars, under the warehouse lock, and the summary and annual rows are read back.
+vars and a run id of its own, under the warehouse lock on DuckDB (Trino takes concurrent
+builds), and the summary and annual rows of that run are read back.
 
 Before any build a contract is checked against what it refers to (issue 10, item 6),
 so a client's mistake is a 422 naming the field, not a 502 from dbt:
@@ -21,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -157,24 +159,26 @@ class Valuator:
         """(ppa_summary row, ppa_cashflows_annual rows) for the contract under the scenario."""
         self.check_registry(contract)
         dbt_vars: dict[str, Any] = {"ppa": contract.to_var_json()}
-        prices = narrowed(scenario, contract)
-        if prices is not None:
-            dbt_vars.update(render_vars(prices, scenario_id or BASE_SCENARIO_ID))
+        # The valuation's own run id: the per-run marts keep its rows apart from every
+        # other run's and valuation's (concurrent ones on Trino), and it reads back its own.
+        run_id = str(uuid.uuid4())
+        prices = narrowed(scenario, contract) or Scenario(name="base prices")
+        dbt_vars.update(render_vars(prices, scenario_id or BASE_SCENARIO_ID, run_id))
         if not self._pending.acquire(blocking=False):
             raise ValuationBusy("too many valuations are waiting for the warehouse")
         try:
             self.warm_up()
-            key = [contract.contract_id]
+            key = [run_id]
             # One waiter per process for the cross-process lock (and its connection).
             with self._build_turn, warehouse_lock(self.settings):
                 self._check_cpi(contract)
                 # vars_text, not json.dumps: dbt reads --vars as YAML, where 1e-05 is a string
                 self.dbt.invoke(["run", "--select", *SELECT, "--vars", vars_text(dbt_vars)])
                 names, rows = read_table(
-                    self.settings, "ppa_summary", where="contract_id = ?", params=key
+                    self.settings, "ppa_summary", where="run_id = ?", params=key
                 )
                 annual_names, annual = read_table(
-                    self.settings, "ppa_cashflows_annual", where="contract_id = ?", params=key
+                    self.settings, "ppa_cashflows_annual", where="run_id = ?", params=key
                 )
         finally:
             self._pending.release()

@@ -1,7 +1,7 @@
 """The transactional outbox's relay: committed `app.outbox` rows → Kafka, then stamped.
 
 A run and its scenario.request.v1 message are inserted in one PostgreSQL transaction
-(`store.create_run`); this relay publishes unpublished rows in id order, waits for the
+(`run_store.create_run`, `enqueue_request` below); this relay publishes unpublished rows in id order, waits for the
 broker's acknowledgement, and only then sets `published_at`. A crash between the two
 publishes the row again on restart: delivery is at least once, and the worker is
 idempotent by run id. `FOR UPDATE SKIP LOCKED` lets several relays share the table.
@@ -15,15 +15,59 @@ import logging
 import signal
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from aurum import log_json
 from aurum.db import connect
+from aurum.kafka.codec import SUBJECT_HEADER, encode
 from aurum.kafka.producer import ConfirmingProducer, ProduceError
+from aurum.kafka.topics import SCENARIO_REQUEST_TOPIC
 from aurum.settings import Settings
 
+if TYPE_CHECKING:
+    from aurum.scenarios.run_store import RunRecord
+
 log = logging.getLogger(__name__)
+SCENARIO_REQUEST_SUBJECT = SCENARIO_REQUEST_TOPIC
+
+
+# -- the writing side: a message committed with its run ----------------------------------
+
+
+def request_message(run: RunRecord) -> dict[str, Any]:
+    """The scenario.request.v1 record for a run (schemas/avro/scenario.request.v1.avsc)."""
+    return {
+        "request_id": str(run.request_id),
+        "run_id": str(run.id),
+        "scenario_id": str(run.scenario_id),
+        "tenant_id": run.tenant_id,
+        "assumption_version": run.assumption_version,
+        "dbt_select": "scenario_output",
+        "requested_by": run.requested_by,
+        "requested_at": run.created_at,
+    }
+
+
+def enqueue_request(cur: psycopg.Cursor, topic: str, run: RunRecord) -> None:
+    """Insert the run's scenario.request.v1 message, in the caller's (the run's) transaction."""
+    cur.execute(
+        """
+        insert into app.outbox (topic, message_key, payload, headers)
+        values (%s, %s, %s, %s)
+        """,
+        (
+            topic,
+            str(run.id),
+            encode(SCENARIO_REQUEST_SUBJECT, request_message(run)),
+            Jsonb({SUBJECT_HEADER: SCENARIO_REQUEST_SUBJECT}),
+        ),
+    )
+
+
+# -- the relay -----------------------------------------------------------------------------
 
 
 def publish_pending(

@@ -1,10 +1,16 @@
 """The warehouse the scenario service builds into and reads from: DuckDB or Trino.
 
-`scenario_output` and the PPA marts are single tables that each `dbt build --vars …`
-replaces, so two builds must not interleave (and DuckDB admits one writing process).
-`warehouse_lock` serialises builds with a PostgreSQL advisory lock named after the
-warehouse, which works across processes and machines (API and workers alike); the
-builder reads its results back while still holding the lock.
+scenario_output and the PPA marts hold every run's rows by run id, and a build replaces
+only its own run's rows (macros/runs/replace_run.sql), so builds of different runs do
+not clobber each other. Whether two may run at the same time is the engine's matter:
+
+- DuckDB admits one writing process: `warehouse_lock` serialises builds with a
+  PostgreSQL advisory lock named after the warehouse file, across processes and
+  machines (workers and the API's valuations); the run queue decides, fairly between
+  tenants, which run a free worker takes next (aurum.scenarios.run_queue).
+- Trino/Iceberg takes concurrent builds: each run writes its own partition (the tables
+  are partitioned by run_id) through a temporary table named after the run, and
+  Iceberg commits are optimistic. `warehouse_lock` takes no lock there.
 """
 
 from __future__ import annotations
@@ -31,9 +37,18 @@ def warehouse_identity(settings: Settings) -> str:
     return f"trino:{target.host}:{target.port}/{target.catalog}"
 
 
+def needs_build_lock(settings: Settings) -> bool:
+    """Only DuckDB needs builds serialised (a single writer)."""
+    return settings.dbt_target == "duckdb"
+
+
 @contextmanager
 def warehouse_lock(settings: Settings) -> Iterator[None]:
-    """Hold the warehouse's build lock (blocks until the current holder is done)."""
+    """On DuckDB hold the warehouse's build lock (blocks until the current holder is
+    done); on Trino/Iceberg, which takes concurrent per-run builds, nothing."""
+    if not needs_build_lock(settings):
+        yield
+        return
     with connect(settings.pg_dsn) as conn:
         key = "aurum.warehouse:" + warehouse_identity(settings)
         conn.execute("select pg_advisory_lock(hashtext(%s))", (key,))
