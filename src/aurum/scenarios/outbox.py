@@ -51,7 +51,7 @@ def request_message(run: RunRecord) -> dict[str, Any]:
     }
 
 
-def enqueue_request(cur: psycopg.Cursor, topic: str, run: RunRecord) -> None:
+def enqueue_request(cur: psycopg.Cursor[Any], topic: str, run: RunRecord) -> None:
     """Insert the run's scenario.request.v1 message, in the caller's (the run's) transaction."""
     cur.execute(
         """

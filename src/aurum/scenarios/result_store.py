@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
+from aurum.db import one_row
 from aurum.scenarios.output_contract import RESULT_COLUMN_NAMES
 
 # The run's result columns: scenario_output's dbt contract (aurum.scenarios.output_contract).
@@ -67,5 +68,5 @@ def result_page(
         )
         rows = cur.fetchall()
         cur.execute(f"select count(*) as n from app.scenario_run_output where {condition}", params)
-        total = cur.fetchone()["n"]
+        total = one_row(cur)["n"]
     return rows, total

@@ -21,6 +21,7 @@ from datetime import datetime
 import psycopg
 from psycopg.rows import dict_row
 
+from aurum.db import one_row
 from aurum.kafka.topics import SCENARIO_REQUEST_TOPIC
 from aurum.scenarios import outbox, result_store
 
@@ -82,7 +83,7 @@ def create_run(
                 " where tenant_id = %s and status in ('queued', 'running')",
                 (tenant_id,),
             )
-            active = cur.fetchone()["n"]
+            active = one_row(cur)["n"]
             if active >= max_active:
                 raise QuotaExceeded(active, max_active)
         cur.execute(
@@ -116,7 +117,7 @@ def create_run(
                 topic,
             ),
         )
-        run = RunRecord(**cur.fetchone())
+        run = RunRecord(**one_row(cur))
         outbox.enqueue_request(cur, topic, run)
     return run
 
@@ -164,7 +165,7 @@ def list_runs(
             "select count(*) as n from app.scenario_run where tenant_id = %s and scenario_id = %s",
             (tenant_id, scenario_id),
         )
-        total = cur.fetchone()["n"]
+        total = one_row(cur)["n"]
     return [RunRecord(**r) for r in rows], total
 
 

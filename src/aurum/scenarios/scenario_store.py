@@ -19,6 +19,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from aurum.db import one_row
 from aurum.scenarios.models import Scenario, parse_scenario
 
 DRIVER_IDS = {"policy": 1, "load_growth": 2, "fuel_curve": 3, "fleet_change": 4}
@@ -172,7 +173,7 @@ def list_scenarios(
         )
         rows = cur.fetchall()
         cur.execute("select count(*) as n from app.scenario where tenant_id = %s", (tenant_id,))
-        total = cur.fetchone()["n"]
+        total = one_row(cur)["n"]
     return [_scenario_record(r) for r in rows], total
 
 
