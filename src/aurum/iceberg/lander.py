@@ -32,7 +32,6 @@ and dbt's revision dedup keeps the later load exactly as it would keep a revisio
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -40,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from confluent_kafka import Consumer, KafkaError, Message
+from confluent_kafka import Consumer, Message
 from pyiceberg.catalog import Catalog
 from pyiceberg.exceptions import CommitFailedException
 from pyiceberg.table import Table
@@ -48,6 +47,7 @@ from pyiceberg.table import Table
 from aurum.iceberg.catalog import ensure_landing_tables, landing_columns, open_catalog
 from aurum.ingest.kafka_landing import decode_message
 from aurum.ingest.landing import REJECTED_TABLE, arrow_table
+from aurum.kafka.consuming import usable
 from aurum.kafka.topics import landing_topics
 from aurum.seatunnel.avro import SEATUNNEL_TOPIC_PREFIX
 from aurum.sources import FORMATS
@@ -173,22 +173,10 @@ class IcebergLander:
         deadline = time.monotonic() + self.max_batch_seconds
         while len(messages) < limit and time.monotonic() < deadline:
             polled = self.consumer.consume(min(10_000, limit - len(messages)), timeout=1.0)
-            usable = [m for m in polled if self._usable(m)]
-            messages.extend(usable)
+            messages.extend(m for m in polled if usable(m))
             if not polled:
                 break
         return messages
-
-    @staticmethod
-    def _usable(message: Message) -> bool:
-        error = message.error()
-        if error is None:
-            return True
-        if error.fatal():
-            raise RuntimeError(f"Kafka consumer error: {error}")
-        if error.code() != KafkaError._PARTITION_EOF:
-            print(f"kafka: {error}", file=sys.stderr, flush=True)
-        return False
 
     def _land_batch(self, messages: list[Message], stats: IcebergLandStats) -> None:
         loaded_at = datetime.now(UTC).replace(tzinfo=None)

@@ -17,7 +17,6 @@ the templates make unique and replay-stable.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
-from confluent_kafka import Consumer, KafkaError, Message
+from confluent_kafka import Consumer, Message
 
 from aurum.ingest.landing import (
     REJECTED_COLUMNS,
@@ -36,6 +35,7 @@ from aurum.ingest.landing import (
     rejected_row,
 )
 from aurum.kafka.codec import FORMAT_HEADER, SUBJECT_HEADER, decode
+from aurum.kafka.consuming import usable
 from aurum.kafka.dead_letters import DLQ_SUBJECT
 from aurum.kafka.schemas import landing_subject
 from aurum.kafka.topics import DLQ_TOPIC, landing_topics
@@ -154,7 +154,7 @@ class KafkaLander:
                 want = self.batch_size
                 if max_messages is not None:
                     want = min(want, max_messages - stats.messages)
-                messages = [m for m in self.consumer.consume(want, timeout=1.0) if self._usable(m)]
+                messages = [m for m in self.consumer.consume(want, timeout=1.0) if usable(m)]
                 if not messages:
                     now = time.monotonic()
                     if not self._assigned:
@@ -173,18 +173,6 @@ class KafkaLander:
         finally:
             self.consumer.close()
         return stats
-
-    @staticmethod
-    def _usable(message: Message) -> bool:
-        error = message.error()
-        if error is None:
-            return True
-        if error.fatal():
-            raise RuntimeError(f"Kafka consumer error: {error}")
-        # Transient (coordinator loading, partition EOF, rebalance): librdkafka retries itself.
-        if error.code() != KafkaError._PARTITION_EOF:
-            print(f"kafka: {error}", file=sys.stderr, flush=True)
-        return False
 
     def _land_batch(self, messages: list[Message], stats: LandStats) -> None:
         loaded_at = datetime.now(UTC).replace(tzinfo=None)

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from confluent_kafka import Consumer, KafkaError, Message
+from confluent_kafka import Consumer, Message
 from prometheus_client import Counter, Gauge
 
 from aurum.kafka.codec import SUBJECT_HEADER, decode
+from aurum.kafka.consuming import usable
 from aurum.kafka.dead_letters import DLQ_SUBJECT
 from aurum.kafka.topics import DLQ_TOPIC
 from aurum.ops.clickhouse import quote_identifier
@@ -222,7 +223,7 @@ class DeadLetterSink:
         try:
             while not should_stop() and (max_messages is None or stats.messages < max_messages):
                 messages = [
-                    m for m in self.consumer.consume(self.batch_size, timeout=1.0) if _usable(m)
+                    m for m in self.consumer.consume(self.batch_size, timeout=1.0) if usable(m)
                 ]
                 if not messages:
                     if not self._assigned:
@@ -251,14 +252,3 @@ class DeadLetterSink:
         finally:
             self.consumer.close()
         return stats
-
-
-def _usable(message: Message) -> bool:
-    error = message.error()
-    if error is None:
-        return True
-    if error.fatal():
-        raise RuntimeError(f"Kafka consumer error: {error}")
-    if error.code() != KafkaError._PARTITION_EOF:
-        log.warning("kafka: %s", error)
-    return False
